@@ -1,0 +1,1 @@
+"""Tied-hands analysis: rulebook, model builders, verdicts, reports and the CLI."""
