@@ -217,21 +217,25 @@ class ExtensiveFormGame:
         return not self.perfect_recall_violations()
 
     def perfect_recall_violations(self) -> tuple[str, ...]:
-        """Describe each information set whose nodes disagree on the owner's history."""
-        histories = own_histories(self)
+        """Describe each information set whose nodes disagree on the owner's history.
+
+        It is enough to compare each member's *last* own move: if every
+        information set's members agree on it, induction on the number of own
+        moves shows they agree on the whole sequence.  That keeps the check
+        linear in the size of the tree.
+        """
+        last = last_own_moves(self)
         problems = []
         for index, members in enumerate(self.infoset_members):
             infoset = self.infosets[index]
             if infoset.is_chance or len(members) < 2:
                 continue
-            first = histories[members[0]].get(infoset.player, ())
-            for node in members[1:]:
-                if histories[node].get(infoset.player, ()) != first:
-                    label = infoset.label or f"#{index + 1}"
-                    problems.append(
-                        f"information set {label} of player {self.players[infoset.player]} "
-                        "is reached through different own moves")
-                    break
+            player = infoset.player
+            if any(last[m][player] != last[members[0]][player] for m in members[1:]):
+                label = infoset.label or f"#{index + 1}"
+                problems.append(
+                    f"information set {label} of player {self.players[player]} "
+                    "is reached through different own moves")
         return tuple(problems)
 
     def path_to(self, node: int) -> tuple[tuple[int, int], ...]:
@@ -269,19 +273,22 @@ class ExtensiveFormGame:
                 f"{len(self.nodes)} nodes, {len(self.infosets)} information sets, {kind})")
 
 
-def own_histories(game: ExtensiveFormGame) -> list[dict[int, tuple[tuple[int, int], ...]]]:
-    """For each node, each player's own (information set, action) sequence to reach it."""
-    histories: list[dict[int, tuple[tuple[int, int], ...]]] = [{} for _ in game.nodes]
+def last_own_moves(game: ExtensiveFormGame) -> list[tuple[tuple[int, int] | None, ...]]:
+    """For each node and player, the player's last (information set, action) above it."""
+    nobody: tuple[tuple[int, int] | None, ...] = (None,) * game.n_players
+    last = [nobody] * len(game.nodes)
     for index, node in enumerate(game.nodes):
         if node.infoset is None:
             continue
         player = game.infosets[node.infoset].player
         for action, child in enumerate(node.children):
-            history = dict(histories[index])
-            if player != CHANCE:
-                history[player] = (*history.get(player, ()), (node.infoset, action))
-            histories[child] = history
-    return histories
+            if player == CHANCE:
+                last[child] = last[index]
+            else:
+                moves = list(last[index])
+                moves[player] = (node.infoset, action)
+                last[child] = tuple(moves)
+    return last
 
 
 # ---------------------------------------------------------------------------- tree specs
@@ -449,6 +456,33 @@ def _validate(game: ExtensiveFormGame) -> None:
     if reached != len(game.nodes):
         raise InputError(f"{len(game.nodes) - reached} node(s) are not connected to the root",
                          field="nodes", expected="a single tree")
+    _validate_order(game)
+
+
+def _validate_order(game: ExtensiveFormGame) -> None:
+    """Nodes must be in depth-first pre-order; information sets in order of first use."""
+    end = list(range(1, len(game.nodes) + 1))
+    for index in range(len(game.nodes) - 1, -1, -1):
+        children = game.nodes[index].children
+        if children:
+            end[index] = end[children[-1]]
+        expected = index + 1
+        for child in children:
+            if child != expected:
+                raise InputError(f"node {index + 1}'s children are not in pre-order",
+                                 field="nodes", expected="nodes stored in depth-first pre-order")
+            expected = end[child]
+    seen = 0
+    for node in game.nodes:
+        if node.infoset is not None and node.infoset >= seen:
+            if node.infoset != seen:
+                raise InputError(f"information set {node.infoset + 1} is used before "
+                                 f"information set {seen + 1}", field="infosets",
+                                 expected="information sets numbered in order of first use")
+            seen += 1
+    if seen != len(game.infosets):
+        raise InputError(f"{len(game.infosets) - seen} information set(s) have no nodes",
+                         field="infosets", expected="every information set used by a node")
 
 
 def _validate_infoset(k: int, infoset: Infoset, n_players: int,
@@ -469,7 +503,7 @@ def _validate_infoset(k: int, infoset: Infoset, n_players: int,
         numeric = [normalise(p, field=where) for p in probs]
         if any(is_symbolic(p) for p in numeric):
             return
-        if any(p < 0 for p in numeric):  # type: ignore[operator]
+        if any(p < 0 for p in numeric):
             raise InputError(f"negative probability in {[str(p) for p in probs]}", field=where,
                              expected="probabilities >= 0")
         total = sum(numeric, Fraction(0))

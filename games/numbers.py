@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from numbers import Integral, Rational, Real
-from typing import TypeAlias
+from typing import TypeAlias, TypeGuard
 
 import numpy as np
 import sympy
@@ -29,7 +29,7 @@ Number: TypeAlias = int | float | Fraction
 Payoff: TypeAlias = int | float | Fraction | sympy.Expr
 
 
-def is_symbolic(value: object) -> bool:
+def is_symbolic(value: object) -> TypeGuard[sympy.Basic]:
     """Return True when ``value`` is a sympy expression with free symbols."""
     return isinstance(value, sympy.Basic) and bool(value.free_symbols)
 

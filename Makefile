@@ -1,0 +1,42 @@
+# tiedhands — the two commands: `make demo` and `make test`.
+# Both create .venv when it is missing and install what they need into it.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --progress-bar off --disable-pip-version-check
+
+.PHONY: demo test lint typecheck pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per set of extras; reinstalled when pyproject.toml changes.
+$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.installed-core
+	@echo "== Extended deterrence: subgame-perfect equilibria (the credible answer) =="
+	$(BIN)/tiedhands solve docs/examples/extended-deterrence.efg
+	@echo
+	@echo "== The same tree: Nash equilibria of its reduced strategic form (incl. non-credible threats) =="
+	$(BIN)/tiedhands solve docs/examples/extended-deterrence.efg --all
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check games treaties analysis tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,159 @@
+"""The ``tiedhands`` command line.
+
+Conventions every command follows: results go to stdout, or to ``-o PATH``
+(format from the suffix, written atomically, never over an existing file
+without ``--force``); exit code 0 on success, 2 on bad input (one line on
+stderr, never a traceback), 3 when a cap such as ``--max-equilibria`` was reached.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from analysis.render import ProfileLayout, print_table, render_json, render_table
+from games.errors import InputError
+from games.extensive_form import ExtensiveFormGame
+from games.io.files import write_text_atomic
+from games.io.gambit import read_game
+from games.normal_form import NormalFormGame
+from games.results import SolverResult
+from games.solve import solve_normal_form, solve_tree
+from games.strategic import reduced_strategies
+
+EXIT_BAD_INPUT = 2
+EXIT_CAPPED = 3
+DEFAULT_MAX_NODES = 1_000_000
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="tiedhands: alliance treaty texts as games, solved exactly.",
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    """Output formats of ``solve``."""
+
+    table = "table"
+    json = "json"
+
+
+class Method(StrEnum):
+    """Solver methods (see ``games.solve``)."""
+
+    exact = "exact"
+    support = "support"
+    vertex = "vertex"
+    lh = "lh"
+    enumpure = "enumpure"
+    spe = "spe"
+
+
+SUFFIX_FORMATS = {".json": Format.json, ".txt": Format.table}
+
+
+@app.callback()
+def _root() -> None:
+    """tiedhands: alliance treaty texts as games, solved exactly."""
+
+
+def fail(error: InputError) -> typer.Exit:
+    """Print one line on stderr and return the exit for bad input."""
+    sys.stderr.write(f"tiedhands: error: {error.render()}\n")
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="A Gambit .nfg or .efg file.")],
+    all_equilibria: Annotated[bool, typer.Option(
+        "--all", help="Every extreme Nash equilibrium (two players) or every pure one "
+                      "(more players); for trees, of the reduced strategic form.")] = False,
+    method: Annotated[Method | None, typer.Option(
+        help="Solver: exact (default, two players), support, vertex, lh, enumpure "
+             "(default, three or more players) or spe (default for trees).")] = None,
+    max_equilibria: Annotated[int | None, typer.Option(
+        min=1, help="Stop after this many equilibria (exit code 3 when reached).")] = None,
+    max_nodes: Annotated[int, typer.Option(
+        min=1, help="Refuse game trees with more nodes than this.")] = DEFAULT_MAX_NODES,
+    output_format: Annotated[Format | None, typer.Option(
+        "--format", help="table or json (default: from the -o suffix, else table).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write to this file (.json or .txt) instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite the -o file if it exists.")] = False,
+) -> None:
+    """Solve a game file and print its equilibria with their certificates.
+
+    For a .efg tree, the default is every subgame-perfect equilibrium; --all
+    lists the Nash equilibria of the reduced strategic form instead.
+    """
+    try:
+        chosen_format = _output_format(output_format, output)
+        game = read_game(file, max_nodes=max_nodes)
+        chosen = method.value if method is not None else None
+        if isinstance(game, ExtensiveFormGame):
+            result = solve_tree(game, chosen, all_equilibria=all_equilibria,
+                                max_equilibria=max_equilibria)
+        else:
+            result = solve_normal_form(game, chosen, all_equilibria=all_equilibria,
+                                       max_equilibria=max_equilibria)
+        layout = profile_layout(game, result)
+        if output is None:
+            if chosen_format is Format.json:
+                sys.stdout.write(render_json(result, layout))
+            else:
+                print_table(result, layout, Console(highlight=False))
+        else:
+            text = (render_json(result, layout) if chosen_format is Format.json
+                    else render_table(result, layout))
+            write_text_atomic(output, text, force=force)
+    except InputError as error:
+        raise fail(error) from None
+    if result.capped:
+        sys.stderr.write("tiedhands: warning: stopped at --max-equilibria; more exist\n")
+        raise typer.Exit(EXIT_CAPPED)
+
+
+def _output_format(requested: Format | None, output: Path | None) -> Format:
+    if requested is not None:
+        return requested
+    if output is None:
+        return Format.table
+    suffix = output.suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        raise InputError(f"cannot tell the format from the suffix {suffix or '(none)'}",
+                         field="--output", expected=".json or .txt, or give --format")
+    return SUFFIX_FORMATS[suffix]
+
+
+def profile_layout(game: NormalFormGame | ExtensiveFormGame,
+                   result: SolverResult) -> ProfileLayout:
+    """Labels for the entries of each player's profile vector in ``result``."""
+    if isinstance(game, NormalFormGame):
+        return ProfileLayout(game.players, game.strategies, "mixed")
+    mixed = result.concept == "NE" and not game.has_perfect_recall
+    if mixed:
+        entries = tuple(tuple(s.label for s in reduced_strategies(game, i))
+                        for i in range(game.n_players))
+        return ProfileLayout(game.players, entries, "mixed")
+    labels = []
+    for i in range(game.n_players):
+        row = []
+        for h in game.player_infosets(i):
+            infoset = game.infosets[h]
+            name = infoset.label or f"#{h + 1}"
+            row += [f"{name}:{a or k + 1}" for k, a in enumerate(infoset.actions)]
+        labels.append(tuple(row))
+    return ProfileLayout(game.players, tuple(labels), "behaviour")
+
+
+def main() -> None:
+    """Entry point of the ``tiedhands`` console script."""
+    app()

@@ -1,0 +1,124 @@
+"""Rendering solver results as JSON documents and rich tables.
+
+Exact numbers are written as strings (``"1/3"``, ``"2"``) so that no precision
+is lost; floats as JSON numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from games.numbers import Payoff, format_number
+from games.results import SolverResult
+
+
+@dataclass(frozen=True)
+class ProfileLayout:
+    """What each entry of a player's profile vector stands for.
+
+    ``entries[i][k]`` labels player *i*'s *k*-th probability, e.g. a strategy
+    label, or ``"infoset: action"`` for behaviour profiles.
+    """
+
+    players: tuple[str, ...]
+    entries: tuple[tuple[str, ...], ...]
+    kind: str  # "mixed" or "behaviour"
+
+
+def json_number(value: Payoff) -> Any:
+    """Exact numbers as strings, floats as floats."""
+    if isinstance(value, Fraction):
+        return format_number(value)
+    if isinstance(value, int):
+        return str(value)
+    return float(value)
+
+
+def result_to_json(result: SolverResult, layout: ProfileLayout) -> dict[str, Any]:
+    """The JSON document of the ``solve`` command."""
+    return {
+        "concept": result.concept,
+        "method": result.method,
+        "exact": result.exact,
+        "degenerate": result.degenerate,
+        "ties": result.ties,
+        "complete": result.complete,
+        "capped": result.capped,
+        "profile_kind": layout.kind,
+        "players": list(layout.players),
+        "profile_labels": [list(e) for e in layout.entries],
+        "notes": list(result.notes),
+        "equilibria": [
+            {
+                "profile": [[json_number(p) for p in player] for player in eq.profile],
+                "payoffs": [json_number(v) for v in eq.payoffs],
+                "max_regret": json_number(eq.max_regret),
+                **({"ties": [{"node": t.node + 1, "optimal_actions": [a + 1 for a in t.actions],
+                              "chosen": t.chosen + 1} for t in eq.ties]} if eq.ties else {}),
+            }
+            for eq in result.equilibria
+        ],
+    }
+
+
+def render_json(result: SolverResult, layout: ProfileLayout) -> str:
+    """JSON text, indented, ending in a newline."""
+    return json.dumps(result_to_json(result, layout), indent=2) + "\n"
+
+
+def _describe(profile: Sequence[Payoff], labels: Sequence[str]) -> str:
+    parts = []
+    for prob, label in zip(profile, labels, strict=True):
+        if prob == 0:
+            continue
+        parts.append(label if prob == 1 else f"{label} {format_number(prob)}")
+    return ", ".join(parts) or "-"
+
+
+def result_table(result: SolverResult, layout: ProfileLayout) -> Table:
+    """A rich table: one row per equilibrium, one column per player, payoffs, regret."""
+    exactness = "exact" if result.exact else "float"
+    title = f"{result.concept} by {result.method} ({exactness})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right")
+    for player in layout.players:
+        table.add_column(player)
+    table.add_column("payoffs")
+    table.add_column("max regret", justify="right")
+    for k, eq in enumerate(result.equilibria, start=1):
+        cells = [_describe(p, labels) for p, labels in zip(eq.profile, layout.entries,
+                                                           strict=True)]
+        payoffs = ", ".join(format_number(v) for v in eq.payoffs)
+        table.add_row(str(k), *cells, payoffs, format_number(eq.max_regret))
+    return table
+
+
+def render_table(result: SolverResult, layout: ProfileLayout, *, width: int = 100) -> str:
+    """The table and the result's notes as plain text."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    print_table(result, layout, console)
+    return buffer.getvalue()
+
+
+def print_table(result: SolverResult, layout: ProfileLayout, console: Console) -> None:
+    """Print the table, a summary line and the notes to ``console``."""
+    console.print(result_table(result, layout))
+    flags = [f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}"]
+    if result.degenerate:
+        flags.append("degenerate game")
+    if result.ties:
+        flags.append("ties")
+    if not result.complete:
+        flags.append("list may be incomplete")
+    console.print("; ".join(flags), highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)

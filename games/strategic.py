@@ -1,0 +1,201 @@
+r"""The reduced strategic form of an extensive-form game, and profile conversions.
+
+A *reduced* pure strategy of player *i* names an action only at the
+information sets that the strategy itself does not rule out; two strategies
+that differ only where play can never reach (given the player's own earlier
+choices) are the same reduced strategy.  The reduced strategies are generated
+in Gambit's order: a depth-first walk of the tree that follows every branch of
+chance and of the other players, and branches over the actions (first action
+first) at each of player *i*'s information sets the first time it is met.
+Labels follow Gambit too: one character per information set of the player, the
+1-based action number or ``*`` where the strategy says nothing.
+
+Payoffs of the strategic form are expected payoffs over chance moves.  Mixed
+strategies convert to behaviour strategies by Kuhn's theorem: the probability
+of action *a* at *h* is the probability (under the mixed strategy) of
+strategies that reach *h* and play *a*, divided by the probability of those
+that reach *h*.  Where the player's own strategy never reaches *h*, the
+behaviour is undefined and reported as uniform (Gambit's "centroid").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from games.errors import SizeLimitError, UnsupportedGameError
+from games.extensive_form import CHANCE, ExtensiveFormGame
+from games.normal_form import NormalFormGame
+from games.numbers import Payoff
+
+MAX_PROFILES = 1_000_000
+"""Default limit on the number of pure profiles of a reduced strategic form."""
+
+
+@dataclass(frozen=True)
+class ReducedStrategy:
+    """A reduced pure strategy: the action index chosen at each reachable own information set."""
+
+    choices: tuple[tuple[int, int], ...]
+    label: str
+
+    def action_at(self, infoset: int) -> int | None:
+        """The chosen action at ``infoset``, or None where the strategy says nothing."""
+        for h, a in self.choices:
+            if h == infoset:
+                return a
+        return None
+
+
+def reduced_strategies(game: ExtensiveFormGame, player: int,
+                       limit: int = MAX_PROFILES) -> tuple[ReducedStrategy, ...]:
+    """``player``'s reduced pure strategies, in Gambit's order.
+
+    Raises
+    ------
+    SizeLimitError
+        If the player has more than ``limit`` reduced strategies.
+    """
+    own = game.player_infosets(player)
+    found: list[ReducedStrategy] = []
+    # Each frame: (pending nodes to visit, current choices); explicit stack, no recursion.
+    stack: list[tuple[tuple[int, ...], dict[int, int]]] = [((game.root,), {})]
+    while stack:
+        pending, choices = stack.pop()
+        branched = False
+        while pending:
+            index, pending = pending[0], pending[1:]
+            node = game.nodes[index]
+            if node.infoset is None:
+                continue
+            if game.infosets[node.infoset].player != player:
+                pending = node.children + pending
+                continue
+            if node.infoset in choices:
+                pending = (node.children[choices[node.infoset]], *pending)
+                continue
+            n_actions = len(node.children)
+            for action in range(n_actions - 1, -1, -1):
+                stack.append(((node.children[action], *pending),
+                              {**choices, node.infoset: action}))
+            branched = True
+            break
+        if branched:
+            continue
+        label = "".join(str(choices[h] + 1) if h in choices else "*" for h in own) or "*"
+        found.append(ReducedStrategy(tuple(sorted(choices.items())), label))
+        if len(found) > limit:
+            raise SizeLimitError(
+                f"player {game.players[player]} has more than {limit} reduced strategies",
+                field="strategic form", expected="a smaller game, or a solver on the tree")
+    return tuple(found)
+
+
+def reduced_strategic_form(game: ExtensiveFormGame, *, max_profiles: int = MAX_PROFILES,
+                           ) -> tuple[NormalFormGame, tuple[tuple[ReducedStrategy, ...], ...]]:
+    """The reduced strategic form and each player's reduced strategies.
+
+    Payoff arrays are exact when the tree is exact, float when it has floats,
+    and sympy expressions when it is symbolic.
+    """
+    strategies = tuple(reduced_strategies(game, i, max_profiles)
+                       for i in range(game.n_players))
+    shape = tuple(len(s) for s in strategies)
+    if int(np.prod(shape, dtype=object)) > max_profiles:
+        raise SizeLimitError(
+            f"the reduced strategic form has {int(np.prod(shape, dtype=object))} profiles, "
+            f"more than the limit of {max_profiles}",
+            field="strategic form", expected="a smaller game, or a solver on the tree")
+    choice_maps = [[dict(s.choices) for s in player] for player in strategies]
+    arrays = [np.empty(shape, dtype=object) for _ in game.players]
+    for cell in np.ndindex(*shape):
+        chosen: dict[int, int] = {}
+        for player, k in enumerate(cell):
+            chosen.update(choice_maps[player][k])
+        payoff = _profile_payoffs(game, chosen)
+        for i, value in enumerate(payoff):
+            arrays[i][cell] = value
+    labels = tuple(tuple(s.label for s in player) for player in strategies)
+    normal = NormalFormGame.from_arrays(*arrays, players=game.players, strategies=labels,
+                                        title=game.title, comment=game.comment)
+    return normal, strategies
+
+
+def _profile_payoffs(game: ExtensiveFormGame, chosen: dict[int, int]) -> tuple[Payoff, ...]:
+    """Expected payoffs when each player's information set ``h`` plays ``chosen[h]``."""
+    totals = game.node_payoffs
+    result: list[Payoff] = [Fraction(0)] * game.n_players
+    stack: list[tuple[int, Payoff]] = [(game.root, Fraction(1))]
+    while stack:
+        index, weight = stack.pop()
+        node = game.nodes[index]
+        if node.infoset is None:
+            result = [r + weight * v for r, v in zip(result, totals[index], strict=True)]
+            continue
+        infoset = game.infosets[node.infoset]
+        if infoset.player == CHANCE:
+            assert infoset.probabilities is not None
+            for prob, child in zip(infoset.probabilities, node.children, strict=True):
+                if prob != 0:
+                    stack.append((child, weight * prob))
+        else:
+            stack.append((node.children[chosen[node.infoset]], weight))
+    return tuple(result)
+
+
+def mixed_to_behaviour(game: ExtensiveFormGame,
+                       strategies: Sequence[Sequence[ReducedStrategy]],
+                       mixed: Sequence[Sequence[Payoff]]) -> list[tuple[Payoff, ...]]:
+    """Convert a mixed profile over reduced strategies to behaviour, per information set.
+
+    Chance information sets keep their probabilities; information sets that the
+    owner's own mixed strategy never reaches get the uniform distribution.
+
+    Raises
+    ------
+    UnsupportedGameError
+        If the game does not have perfect recall (Kuhn's theorem does not apply).
+    """
+    if not game.has_perfect_recall:
+        raise UnsupportedGameError(
+            "the game does not have perfect recall, so mixed strategies have no "
+            "equivalent behaviour strategies", expected="a game with perfect recall")
+    members = game.infoset_members
+    behaviour: list[tuple[Payoff, ...]] = []
+    for h, infoset in enumerate(game.infosets):
+        if infoset.player == CHANCE:
+            assert infoset.probabilities is not None
+            behaviour.append(tuple(infoset.probabilities))
+            continue
+        player = infoset.player
+        # With perfect recall every node of h has the same own history, so "reaches h"
+        # can be read at the first node: the strategy makes the own choices on its path.
+        path = [(game.nodes[p].infoset, a) for p, a in game.path_to(members[h][0])]
+        needed = [(hh, a) for hh, a in path
+                  if hh is not None and game.infosets[hh].player == player]
+        reach: Payoff = Fraction(0)
+        per_action: list[Payoff] = [Fraction(0)] * len(infoset.actions)
+        for strategy, prob in zip(strategies[player], mixed[player], strict=True):
+            if prob == 0:
+                continue
+            choices = dict(strategy.choices)
+            if all(choices.get(hh) == a for hh, a in needed) and h in choices:
+                reach += prob
+                per_action[choices[h]] += prob
+        if reach == 0:
+            uniform = Fraction(1, len(infoset.actions))
+            behaviour.append(tuple(uniform for _ in infoset.actions))
+        else:
+            behaviour.append(tuple(p / reach for p in per_action))
+    return behaviour
+
+
+def flatten_behaviour(game: ExtensiveFormGame,
+                      behaviour: Sequence[Sequence[Payoff]]) -> tuple[tuple[Payoff, ...], ...]:
+    """Per player, the flat list of action probabilities, information set by information set."""
+    return tuple(
+        tuple(p for h in game.player_infosets(i) for p in behaviour[h])
+        for i in range(game.n_players))
