@@ -29,6 +29,7 @@ from games.strategic import reduced_strategies
 EXIT_BAD_INPUT = 2
 EXIT_CAPPED = 3
 DEFAULT_MAX_NODES = 1_000_000
+DEFAULT_MAX_EQUILIBRIA = 1000
 
 app = typer.Typer(
     add_completion=False,
@@ -79,8 +80,9 @@ def solve(
     method: Annotated[Method | None, typer.Option(
         help="Solver: exact (default, two players), support, vertex, lh, enumpure "
              "(default, three or more players) or spe (default for trees).")] = None,
-    max_equilibria: Annotated[int | None, typer.Option(
-        min=1, help="Stop after this many equilibria (exit code 3 when reached).")] = None,
+    max_equilibria: Annotated[int, typer.Option(
+        min=1, help="Stop after this many equilibria (exit code 3 when more exist).")
+    ] = DEFAULT_MAX_EQUILIBRIA,
     max_nodes: Annotated[int, typer.Option(
         min=1, help="Refuse game trees with more nodes than this.")] = DEFAULT_MAX_NODES,
     output_format: Annotated[Format | None, typer.Option(
@@ -143,15 +145,18 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
         entries = tuple(tuple(s.label for s in reduced_strategies(game, i))
                         for i in range(game.n_players))
         return ProfileLayout(game.players, entries, "mixed")
-    labels = []
+    labels, owners = [], []
     for i in range(game.n_players):
-        row = []
+        row: list[str] = []
+        owner: list[int] = []
         for h in game.player_infosets(i):
             infoset = game.infosets[h]
             name = infoset.label or f"#{h + 1}"
             row += [f"{name}:{a or k + 1}" for k, a in enumerate(infoset.actions)]
+            owner += [h] * len(infoset.actions)
         labels.append(tuple(row))
-    return ProfileLayout(game.players, tuple(labels), "behaviour")
+        owners.append(tuple(owner))
+    return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners))
 
 
 def main() -> None:

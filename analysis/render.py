@@ -31,6 +31,8 @@ class ProfileLayout:
     players: tuple[str, ...]
     entries: tuple[tuple[str, ...], ...]
     kind: str  # "mixed" or "behaviour"
+    infosets: tuple[tuple[int, ...], ...] = ()
+    """For behaviour profiles: the information set index of each entry."""
 
 
 def json_number(value: Payoff) -> Any:
@@ -61,6 +63,8 @@ def result_to_json(result: SolverResult, layout: ProfileLayout) -> dict[str, Any
                 "profile": [[json_number(p) for p in player] for player in eq.profile],
                 "payoffs": [json_number(v) for v in eq.payoffs],
                 "max_regret": json_number(eq.max_regret),
+                **({"unreached_infosets": [h + 1 for h in eq.unreached]}
+                   if eq.unreached else {}),
                 **({"ties": [{"node": t.node + 1, "optimal_actions": [a + 1 for a in t.actions],
                               "chosen": t.chosen + 1} for t in eq.ties]} if eq.ties else {}),
             }
@@ -74,12 +78,20 @@ def render_json(result: SolverResult, layout: ProfileLayout) -> str:
     return json.dumps(result_to_json(result, layout), indent=2) + "\n"
 
 
-def _describe(profile: Sequence[Payoff], labels: Sequence[str]) -> str:
+def _describe(profile: Sequence[Payoff], labels: Sequence[str],
+              infosets: Sequence[int] = (), unreached: Sequence[int] = ()) -> str:
     parts = []
-    for prob, label in zip(profile, labels, strict=True):
+    skipped = []
+    for k, (prob, label) in enumerate(zip(profile, labels, strict=True)):
+        if infosets and infosets[k] in unreached:
+            name = label.rsplit(":", 1)[0]
+            if name not in skipped:
+                skipped.append(name)
+            continue
         if prob == 0:
             continue
         parts.append(label if prob == 1 else f"{label} {format_number(prob)}")
+    parts += [f"{name}: never reached" for name in skipped]
     return ", ".join(parts) or "-"
 
 
@@ -94,8 +106,9 @@ def result_table(result: SolverResult, layout: ProfileLayout) -> Table:
     table.add_column("payoffs")
     table.add_column("max regret", justify="right")
     for k, eq in enumerate(result.equilibria, start=1):
-        cells = [_describe(p, labels) for p, labels in zip(eq.profile, layout.entries,
-                                                           strict=True)]
+        cells = [
+            _describe(p, labels, layout.infosets[i] if layout.infosets else (), eq.unreached)
+            for i, (p, labels) in enumerate(zip(eq.profile, layout.entries, strict=True))]
         payoffs = ", ".join(format_number(v) for v in eq.payoffs)
         table.add_row(str(k), *cells, payoffs, format_number(eq.max_regret))
     return table

@@ -31,6 +31,7 @@ import sympy
 
 from games.errors import InputError
 from games.numbers import Payoff, is_symbolic, normalise
+from games.substitution import substitute, symbol_mapping
 
 CHANCE = -1
 """The player index used for chance information sets."""
@@ -251,17 +252,15 @@ class ExtensiveFormGame:
 
     def subs(self, params: Mapping[str | sympy.Symbol, object]) -> ExtensiveFormGame:
         """Substitute parameter values; returns a numeric game (see NormalFormGame.subs)."""
-        from games.normal_form import _substitute, _symbol_mapping
-
-        mapping = _symbol_mapping(params)
+        mapping = symbol_mapping(params, self.free_symbols)
         outcomes = tuple(
-            Outcome(tuple(_substitute(v, mapping, f"outcome {o.label or k + 1}")
+            Outcome(tuple(substitute(v, mapping, f"outcome {o.label or k + 1}")
                           for v in o.payoffs), o.label)
             for k, o in enumerate(self.outcomes))
         infosets = tuple(
             h if h.probabilities is None else Infoset(
                 h.player, h.actions, h.label,
-                tuple(_substitute(p, mapping, f"chance information set {h.label or k + 1}")
+                tuple(substitute(p, mapping, f"chance information set {h.label or k + 1}")
                       for p in h.probabilities))
             for k, h in enumerate(self.infosets))
         return ExtensiveFormGame(self.players, self.nodes, infosets, outcomes, self.title,

@@ -14,7 +14,7 @@ new games.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -25,6 +25,7 @@ import sympy
 
 from games.errors import InputError
 from games.numbers import Payoff, is_symbolic, normalise, to_fraction
+from games.substitution import substitute, symbol_mapping
 
 PayoffArray = npt.NDArray[Any]
 
@@ -194,13 +195,13 @@ class NormalFormGame:
         Values that are exact (ints, Fractions) keep the game exact where the
         payoffs are rational functions of them; float values give floats.
         """
-        mapping = _symbol_mapping(params)
+        mapping = symbol_mapping(params, self.free_symbols)
         arrays = []
         for i, array in enumerate(self.payoffs):
             if array.dtype != object:
                 arrays.append(array)
                 continue
-            arrays.append(_map(array, lambda v, i=i: _substitute(v, mapping, f"payoffs[{i + 1}]")))
+            arrays.append(_map(array, lambda v, i=i: substitute(v, mapping, f"payoffs[{i + 1}]")))
         return NormalFormGame.from_arrays(*arrays, players=self.players,
                                           strategies=self.strategies, title=self.title,
                                           comment=self.comment)
@@ -257,31 +258,3 @@ def _to_float_array(array: PayoffArray) -> PayoffArray:
                              expected="numbers; substitute parameters first with subs()")
         out[index] = float(value)
     return out
-
-
-def _symbol_mapping(params: Mapping[str | sympy.Symbol, object]) -> dict[sympy.Symbol, Any]:
-    """Turn ``{name or Symbol: value}`` into a sympy substitution dict with exact values."""
-    mapping: dict[sympy.Symbol, Any] = {}
-    for key, value in params.items():
-        symbol = key if isinstance(key, sympy.Symbol) else sympy.Symbol(str(key))
-        number = normalise(value, field=str(key))
-        mapping[symbol] = (sympy.Rational(number.numerator, number.denominator)
-                           if isinstance(number, Fraction) else number)
-    return mapping
-
-
-def _substitute(value: Payoff, mapping: dict[sympy.Symbol, Any], field_name: str) -> Payoff:
-    if not is_symbolic(value):
-        return value
-    assert isinstance(value, sympy.Basic)
-    result = value.xreplace(mapping)
-    if result.free_symbols:
-        missing = ", ".join(sorted(str(s) for s in result.free_symbols))
-        raise InputError(f"no value for parameter(s) {missing}", field=field_name,
-                         expected="a value for every parameter")
-    return normalise(result, field=field_name)
-
-
-def iter_profiles(shape: Iterable[int]) -> Iterable[tuple[int, ...]]:
-    """All pure profiles of a game with the given shape, last player fastest."""
-    return (tuple(int(i) for i in index) for index in np.ndindex(*tuple(shape)))

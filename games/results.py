@@ -43,6 +43,9 @@ class Equilibrium:
     payoffs: tuple[Payoff, ...]
     max_regret: Payoff
     ties: tuple[TiedChoice, ...] = ()
+    unreached: tuple[int, ...] = ()
+    """Information sets (indices) the owner's own strategy never reaches; the
+    behaviour shown there is a placeholder (uniform)."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,12 @@ from games.solvers.enummixed import extreme_equilibria
 from games.solvers.nashpy_solvers import lemke_howson, support_enumeration, vertex_enumeration
 from games.solvers.pure import pure_equilibria
 from games.solvers.spe import subgame_perfect_equilibria
-from games.strategic import MAX_PROFILES, flatten_behaviour, mixed_to_behaviour
+from games.strategic import (
+    MAX_PROFILES,
+    flatten_behaviour,
+    mixed_to_behaviour,
+    unreached_infosets,
+)
 from games.strategic import reduced_strategic_form as _reduced_strategic_form
 
 Method = Literal["exact", "support", "vertex", "lh", "enumpure", "spe"]
@@ -97,7 +102,8 @@ def solve_tree(game: ExtensiveFormGame, method: str | None = None, *,
         behaviour = mixed_to_behaviour(game, strategies, equilibrium.profile)
         regret = max(behaviour_regrets(game, behaviour))
         converted.append(Equilibrium(profile=flatten_behaviour(game, behaviour),
-                                     payoffs=equilibrium.payoffs, max_regret=regret))
+                                     payoffs=equilibrium.payoffs, max_regret=regret,
+                                     unreached=unreached_infosets(game, behaviour)))
     return replace(result, equilibria=tuple(converted))
 
 

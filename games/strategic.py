@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 from games.errors import SizeLimitError, UnsupportedGameError
-from games.extensive_form import CHANCE, ExtensiveFormGame
+from games.extensive_form import CHANCE, ExtensiveFormGame, last_own_moves
 from games.normal_form import NormalFormGame
 from games.numbers import Payoff
 
@@ -199,3 +199,25 @@ def flatten_behaviour(game: ExtensiveFormGame,
     return tuple(
         tuple(p for h in game.player_infosets(i) for p in behaviour[h])
         for i in range(game.n_players))
+
+
+def unreached_infosets(game: ExtensiveFormGame,
+                       behaviour: Sequence[Sequence[Payoff]]) -> tuple[int, ...]:
+    """Information sets that their owner's own behaviour never reaches.
+
+    Behaviour there is undefined (any choice gives the same outcome); the
+    conversion from mixed strategies reports it as uniform.  Requires perfect
+    recall, so that each information set has one own history.
+    """
+    last = last_own_moves(game)
+    members = game.infoset_members
+    reach: list[Payoff] = [Fraction(1)] * len(game.infosets)
+    for h, infoset in enumerate(game.infosets):
+        if infoset.player == CHANCE:
+            continue
+        previous = last[members[h][0]][infoset.player]
+        if previous is not None:
+            before, action = previous
+            reach[h] = reach[before] * behaviour[before][action]
+    return tuple(h for h, infoset in enumerate(game.infosets)
+                 if infoset.player != CHANCE and reach[h] == 0)
