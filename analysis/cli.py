@@ -22,6 +22,7 @@ from games.extensive_form import ExtensiveFormGame
 from games.io.files import write_text_atomic
 from games.io.gambit import read_game
 from games.normal_form import NormalFormGame
+from games.play import equilibrium_path, unflatten_behaviour
 from games.results import SolverResult
 from games.solve import solve_normal_form, solve_tree
 from games.strategic import reduced_strategies
@@ -156,7 +157,9 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
             owner += [h] * len(infoset.actions)
         labels.append(tuple(row))
         owners.append(tuple(owner))
-    return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners))
+    paths = tuple(equilibrium_path(game, unflatten_behaviour(game, eq.profile))
+                  for eq in result.equilibria)
+    return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners), paths)
 
 
 def main() -> None:

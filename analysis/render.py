@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from games.numbers import Payoff, format_number
+from games.play import PathStep
 from games.results import SolverResult
 
 
@@ -33,6 +34,8 @@ class ProfileLayout:
     kind: str  # "mixed" or "behaviour"
     infosets: tuple[tuple[int, ...], ...] = ()
     """For behaviour profiles: the information set index of each entry."""
+    paths: tuple[tuple[PathStep, ...], ...] = ()
+    """For behaviour profiles: each equilibrium's path of play."""
 
 
 def json_number(value: Payoff) -> Any:
@@ -63,12 +66,16 @@ def result_to_json(result: SolverResult, layout: ProfileLayout) -> dict[str, Any
                 "profile": [[json_number(p) for p in player] for player in eq.profile],
                 "payoffs": [json_number(v) for v in eq.payoffs],
                 "max_regret": json_number(eq.max_regret),
+                **({"path": [{"node": step.node + 1, "player": step.player,
+                              "action": step.action,
+                              "probability": json_number(step.probability)}
+                             for step in layout.paths[k]]} if layout.paths else {}),
                 **({"unreached_infosets": [h + 1 for h in eq.unreached]}
                    if eq.unreached else {}),
                 **({"ties": [{"node": t.node + 1, "optimal_actions": [a + 1 for a in t.actions],
                               "chosen": t.chosen + 1} for t in eq.ties]} if eq.ties else {}),
             }
-            for eq in result.equilibria
+            for k, eq in enumerate(result.equilibria)
         ],
     }
 
@@ -95,6 +102,13 @@ def _describe(profile: Sequence[Payoff], labels: Sequence[str],
     return ", ".join(parts) or "-"
 
 
+def _describe_path(steps: Sequence[PathStep]) -> str:
+    return " → ".join(
+        f"{step.player}: {step.action}" if step.probability == 1
+        else f"{step.player}: {step.action} ({format_number(step.probability)})"
+        for step in steps) or "-"
+
+
 def result_table(result: SolverResult, layout: ProfileLayout) -> Table:
     """A rich table: one row per equilibrium, one column per player, payoffs, regret."""
     exactness = "exact" if result.exact else "float"
@@ -103,12 +117,16 @@ def result_table(result: SolverResult, layout: ProfileLayout) -> Table:
     table.add_column("#", justify="right")
     for player in layout.players:
         table.add_column(player)
+    if layout.paths:
+        table.add_column("path of play")
     table.add_column("payoffs")
     table.add_column("max regret", justify="right")
     for k, eq in enumerate(result.equilibria, start=1):
         cells = [
             _describe(p, labels, layout.infosets[i] if layout.infosets else (), eq.unreached)
             for i, (p, labels) in enumerate(zip(eq.profile, layout.entries, strict=True))]
+        if layout.paths:
+            cells.append(_describe_path(layout.paths[k - 1]))
         payoffs = ", ".join(format_number(v) for v in eq.payoffs)
         table.add_row(str(k), *cells, payoffs, format_number(eq.max_regret))
     return table
