@@ -21,7 +21,7 @@ tree is iterative, so deep trees never hit Python's recursion limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -517,7 +517,3 @@ def _validate_infoset(k: int, infoset: Infoset, n_players: int,
         raise InputError(f"player {infoset.player + 1} is not declared", field=where,
                          expected=f"a player between 1 and {n_players}")
 
-
-def preorder(game: ExtensiveFormGame, start: int = 0) -> Iterator[int]:
-    """Node indices of the subtree rooted at ``start``, in pre-order."""
-    return iter(range(start, game.subtree_end[start]))

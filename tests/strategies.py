@@ -100,3 +100,203 @@ def seeded_bimatrix_game(seed: int, *, integer: bool) -> NormalFormGame:
     else:
         A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
     return NormalFormGame.from_arrays(A, B, title=f"seed {seed}")
+
+
+# ----------------------------------------------------------------------------- random trees
+# Imports for this section live here because the section was appended to the module.
+import random  # noqa: E402
+
+from games.extensive_form import (  # noqa: E402
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    Terminal,
+    TreeSpec,
+)
+
+TREE_MAX_NODES = 40
+"""Default node budget of :func:`random_tree` (keeps brute force over profiles cheap)."""
+
+
+def random_tree(rng: random.Random, *, players: int, max_depth: int,
+                perfect_information: bool, chance: bool, payoff_range: int | None,
+                max_nodes: int = TREE_MAX_NODES,
+                nonterminal_outcomes: bool = False) -> ExtensiveFormGame:
+    """A reproducible random game tree with perfect recall (not a hypothesis strategy).
+
+    * The root is a decision (or, with ``chance``, sometimes a chance) node; below it
+      each node is terminal with a probability growing with depth, and always at
+      ``max_depth``.  Nodes have 2 actions mostly, 3 or 1 sometimes; the tree has at
+      most ``max_nodes`` nodes.
+    * Players are ``"P1"``, ``"P2"``, ...; the mover of each decision node is uniform
+      (without ``perfect_information``, siblings often get the same mover and number
+      of actions, so that information sets form).
+    * Chance nodes (only with ``chance``) get exact :class:`~fractions.Fraction`
+      probabilities from integer weights in ``1..4``.
+    * Every terminal node has an outcome: integers uniform in
+      ``[-payoff_range, payoff_range]`` (small ranges give many ties), or floats
+      uniform in ``[-10, 10]`` when ``payoff_range`` is None.  With
+      ``nonterminal_outcomes``, some inner nodes carry an outcome too (payoffs add up
+      along the path, as in Gambit).
+    * Without ``perfect_information``, decision nodes are visited in pre-order and
+      each one joins, with probability 2/3, a random existing information set of the
+      same player with the same number of actions **and the same own history** (the
+      player's own (information set, action) pairs from the root), else starts a new
+      one.  Equal own histories give perfect recall by construction, which is
+      asserted.  Actions are labelled ``a``, ``b``, ``c`` at every decision node and
+      ``n1``, ``n2``, ... at chance nodes; information sets are labelled ``h1``,
+      ``h2``, ... .
+    """
+    assert players >= 1 and max_depth >= 1 and max_nodes >= 3
+    # Skeleton, breadth first so the node budget is shared fairly between branches:
+    # kind ("p", "c" or "t"), mover, children.
+    kinds: list[str] = []
+    movers: list[int] = []
+    children: list[list[int]] = []
+    depth: list[int] = []
+    plans: list[tuple[bool, int, int]] = []  # (chance?, mover, number of actions) if inner
+
+    def plan() -> tuple[bool, int, int]:
+        n_actions = rng.choices([1, 2, 3], weights=[1, 14, 5])[0]
+        return chance and rng.random() < 0.2, rng.randrange(players), n_actions
+
+    def new_node(level: int, planned: tuple[bool, int, int]) -> int:
+        kinds.append("t")
+        movers.append(-1)
+        children.append([])
+        depth.append(level)
+        plans.append(planned)
+        return len(kinds) - 1
+
+    new_node(0, plan())
+    queue = [0]
+    while queue:
+        index = queue.pop(0)
+        level = depth[index]
+        if index != 0 and (level >= max_depth or rng.random() < 0.2 + 0.6 * level / max_depth):
+            continue
+        is_chance, mover, n_actions = plans[index]
+        if index == 0:
+            n_actions = max(n_actions, 2)
+        if len(kinds) + n_actions > max_nodes:
+            continue
+        kinds[index] = "c" if is_chance else "p"
+        movers[index] = -1 if is_chance else mover
+        # Siblings often share a plan (same mover, same number of actions): that is
+        # what lets them share an information set, as in a simultaneous move.
+        shared = not perfect_information and rng.random() < 0.6
+        sibling_plan = plan()
+        for _ in range(n_actions):
+            child = new_node(level + 1, sibling_plan if shared else plan())
+            children[index].append(child)
+            queue.append(child)
+
+    # Pre-order of the skeleton, and each node's parent and action.
+    order: list[int] = []
+    parent: dict[int, tuple[int, int]] = {}
+    stack = [0]
+    while stack:
+        index = stack.pop()
+        order.append(index)
+        for action in range(len(children[index]) - 1, -1, -1):
+            parent[children[index][action]] = (index, action)
+            stack.append(children[index][action])
+
+    # Information sets, in pre-order, so every ancestor's set is known.
+    infoset_of: dict[int, int] = {}
+    open_sets: dict[tuple[int, int, tuple[tuple[int, int], ...]], list[int]] = {}
+    n_sets = 0
+    for index in order:
+        if kinds[index] != "p":
+            continue
+        history: list[tuple[int, int]] = []
+        current = index
+        while current in parent:
+            above, action = parent[current]
+            if kinds[above] == "p" and movers[above] == movers[index]:
+                history.append((infoset_of[above], action))
+            current = above
+        key = (movers[index], len(children[index]), tuple(reversed(history)))
+        candidates = open_sets.setdefault(key, [])
+        if not perfect_information and candidates and rng.random() < 2 / 3:
+            infoset_of[index] = rng.choice(candidates)
+        else:
+            n_sets += 1
+            infoset_of[index] = n_sets
+            candidates.append(n_sets)
+
+    def payoffs() -> tuple[object, ...]:
+        if payoff_range is None:
+            return tuple(rng.uniform(-10, 10) for _ in range(players))
+        return tuple(rng.randint(-payoff_range, payoff_range) for _ in range(players))
+
+    # Random draws for payoffs and probabilities, in pre-order (reproducible).
+    drawn: dict[int, tuple[object, ...] | None] = {}
+    weights: dict[int, list[int]] = {}
+    for index in order:
+        if kinds[index] == "t":
+            drawn[index] = payoffs()
+            continue
+        drawn[index] = payoffs() if nonterminal_outcomes and rng.random() < 0.2 else None
+        if kinds[index] == "c":
+            weights[index] = [rng.randint(1, 4) for _ in children[index]]
+
+    names = [f"P{i + 1}" for i in range(players)]
+    specs: dict[int, TreeSpec] = {}
+    for index in reversed(order):  # children before parents
+        subtrees = [specs[c] for c in children[index]]
+        if kinds[index] == "t":
+            specs[index] = Terminal(drawn[index])  # type: ignore[arg-type]
+        elif kinds[index] == "c":
+            total = sum(weights[index])
+            specs[index] = Chance(
+                [(f"n{k + 1}", Fraction(w, total), sub)
+                 for k, (w, sub) in enumerate(zip(weights[index], subtrees, strict=True))],
+                payoffs=drawn[index])
+        else:
+            specs[index] = Decision(
+                names[movers[index]], [("abc"[k], sub) for k, sub in enumerate(subtrees)],
+                infoset=f"h{infoset_of[index]}", payoffs=drawn[index])
+    game = ExtensiveFormGame.from_tree(specs[0], players=names)
+    assert game.has_perfect_recall, game.perfect_recall_violations()
+    return game
+
+
+@st.composite
+def trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3, max_depth: int = 4,
+          perfect_information: bool | None = None, chance: bool | None = None,
+          exact: bool | None = None, nonterminal_outcomes: bool | None = None,
+          max_nodes: int = 30) -> ExtensiveFormGame:
+    """A random tree from :func:`random_tree`: hypothesis draws the seed and parameters.
+
+    Arguments left as None are drawn.  Exact trees have integer payoffs in
+    ``[-r, r]`` with ``r`` in ``{1, 2, 5}``; the others have float payoffs.
+    """
+    seed = draw(st.integers(0, 2**32 - 1))
+    players = draw(st.integers(min_players, max_players))
+    depth = draw(st.integers(1, max_depth))
+    if perfect_information is None:
+        perfect_information = draw(st.booleans())
+    if chance is None:
+        chance = draw(st.booleans())
+    if exact is None:
+        exact = draw(st.booleans())
+    if nonterminal_outcomes is None:
+        nonterminal_outcomes = draw(st.booleans())
+    payoff_range = draw(st.sampled_from([1, 2, 5])) if exact else None
+    return random_tree(random.Random(seed), players=players, max_depth=depth,
+                       perfect_information=perfect_information, chance=chance,
+                       payoff_range=payoff_range, max_nodes=max_nodes,
+                       nonterminal_outcomes=nonterminal_outcomes)
+
+
+@st.composite
+def perfect_information_trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3,
+                              max_depth: int = 4, chance: bool | None = None,
+                              exact: bool | None = None,
+                              nonterminal_outcomes: bool | None = None,
+                              max_nodes: int = 30) -> ExtensiveFormGame:
+    """A random tree of perfect information (every information set a single node)."""
+    return draw(trees(min_players=min_players, max_players=max_players, max_depth=max_depth,
+                      perfect_information=True, chance=chance, exact=exact,
+                      nonterminal_outcomes=nonterminal_outcomes, max_nodes=max_nodes))

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from games.certificates import expected_payoffs, game_tolerance, subgame_perfect_regret
+from games.certificates import expected_payoffs, subgame_perfect_regret
 from games.errors import InputError, UnsupportedGameError
 from games.extensive_form import CHANCE, ExtensiveFormGame, Infoset, Node, Outcome
 from games.normal_form import NormalFormGame
@@ -274,7 +274,3 @@ def _local_game(game: ExtensiveFormGame, root: int, root_set: frozenset[int],
     local = ExtensiveFormGame(game.players, remapped, infosets, tuple(outcomes))
     return local, infoset_map
 
-
-def check_tolerance(game: ExtensiveFormGame, equilibrium: Equilibrium) -> bool:
-    """True when the equilibrium's certificate is within the game's tolerance."""
-    return as_float(equilibrium.max_regret) <= game_tolerance(game)
