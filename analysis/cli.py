@@ -163,5 +163,20 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
 
 
 def main() -> None:
-    """Entry point of the ``tiedhands`` console script."""
-    app()
+    """Entry point of the ``tiedhands`` console script.
+
+    Usage errors (an unknown option, a bad option value) become one line on
+    stderr and exit code 2, like every other bad input.
+    """
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        sys.stderr.write("tiedhands: aborted\n")
+        code = 1
+    except typer.TyperException as error:
+        render = getattr(error, "format_message", None)
+        message = " ".join(str(render() if callable(render) else error).split())
+        if message:  # empty after the help text that a bare `tiedhands` prints
+            sys.stderr.write(f"tiedhands: error: {message} (see tiedhands --help)\n")
+        code = getattr(error, "exit_code", EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -34,6 +34,15 @@ from games.numbers import Payoff
 MAX_PROFILES = 1_000_000
 """Default limit on the number of pure profiles of a reduced strategic form."""
 
+MAX_NODE_VISITS = 2_000_000
+"""Limit on the work of building a strategic form (node visits), so it fails fast."""
+
+
+def _too_large(what: str) -> SizeLimitError:
+    return SizeLimitError(f"the reduced strategic form is too large: {what}",
+                          field="strategic form",
+                          expected="a smaller game, or the subgame-perfect solver on the tree")
+
 
 @dataclass(frozen=True)
 class ReducedStrategy:
@@ -61,12 +70,17 @@ def reduced_strategies(game: ExtensiveFormGame, player: int,
     """
     own = game.player_infosets(player)
     found: list[ReducedStrategy] = []
+    visits = 0
     # Each frame: (pending nodes to visit, current choices); explicit stack, no recursion.
     stack: list[tuple[tuple[int, ...], dict[int, int]]] = [((game.root,), {})]
     while stack:
         pending, choices = stack.pop()
         branched = False
         while pending:
+            visits += 1
+            if visits > MAX_NODE_VISITS:
+                raise _too_large(f"more than {MAX_NODE_VISITS} node visits to list "
+                                 f"{game.players[player]}'s strategies")
             index, pending = pending[0], pending[1:]
             node = game.nodes[index]
             if node.infoset is None:
@@ -78,6 +92,7 @@ def reduced_strategies(game: ExtensiveFormGame, player: int,
                 pending = (node.children[choices[node.infoset]], *pending)
                 continue
             n_actions = len(node.children)
+            visits += n_actions * (len(choices) + len(pending))  # copies made below
             for action in range(n_actions - 1, -1, -1):
                 stack.append(((node.children[action], *pending),
                               {**choices, node.infoset: action}))
@@ -88,9 +103,8 @@ def reduced_strategies(game: ExtensiveFormGame, player: int,
         label = "".join(str(choices[h] + 1) if h in choices else "*" for h in own) or "*"
         found.append(ReducedStrategy(tuple(sorted(choices.items())), label))
         if len(found) > limit:
-            raise SizeLimitError(
-                f"player {game.players[player]} has more than {limit} reduced strategies",
-                field="strategic form", expected="a smaller game, or a solver on the tree")
+            raise _too_large(f"player {game.players[player]} has more than {limit} "
+                             "reduced strategies")
     return tuple(found)
 
 
@@ -104,11 +118,12 @@ def reduced_strategic_form(game: ExtensiveFormGame, *, max_profiles: int = MAX_P
     strategies = tuple(reduced_strategies(game, i, max_profiles)
                        for i in range(game.n_players))
     shape = tuple(len(s) for s in strategies)
-    if int(np.prod(shape, dtype=object)) > max_profiles:
-        raise SizeLimitError(
-            f"the reduced strategic form has {int(np.prod(shape, dtype=object))} profiles, "
-            f"more than the limit of {max_profiles}",
-            field="strategic form", expected="a smaller game, or a solver on the tree")
+    profiles = int(np.prod(shape, dtype=object))
+    if profiles > max_profiles:
+        raise _too_large(f"{profiles} profiles, more than the limit of {max_profiles}")
+    if profiles * len(game.nodes) > MAX_NODE_VISITS:
+        raise _too_large(f"{profiles} profiles x {len(game.nodes)} nodes is more than "
+                         f"{MAX_NODE_VISITS} node visits")
     choice_maps = [[dict(s.choices) for s in player] for player in strategies]
     arrays = [np.empty(shape, dtype=object) for _ in game.players]
     for cell in np.ndindex(*shape):
