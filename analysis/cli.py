@@ -101,12 +101,15 @@ def solve(
         chosen_format = _output_format(output_format, output)
         game = read_game(file, max_nodes=max_nodes)
         chosen = method.value if method is not None else None
-        if isinstance(game, ExtensiveFormGame):
-            result = solve_tree(game, chosen, all_equilibria=all_equilibria,
-                                max_equilibria=max_equilibria)
-        else:
-            result = solve_normal_form(game, chosen, all_equilibria=all_equilibria,
-                                       max_equilibria=max_equilibria)
+        try:
+            if isinstance(game, ExtensiveFormGame):
+                result = solve_tree(game, chosen, all_equilibria=all_equilibria,
+                                    max_equilibria=max_equilibria)
+            else:
+                result = solve_normal_form(game, chosen, all_equilibria=all_equilibria,
+                                           max_equilibria=max_equilibria)
+        except InputError as error:  # a solver's refusal: say which file it concerns
+            raise (error if error.source else error.located(str(file))) from None
         layout = profile_layout(game, result)
         if output is None:
             if chosen_format is Format.json:
