@@ -8,6 +8,7 @@ stderr, never a traceback), 3 when a cap such as ``--max-equilibria`` was reache
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -115,7 +116,7 @@ def solve(
             if chosen_format is Format.json:
                 sys.stdout.write(render_json(result, layout))
             else:
-                print_table(result, layout, Console(highlight=False))
+                print_table(result, layout, _console())
         else:
             text = (render_json(result, layout) if chosen_format is Format.json
                     else render_table(result, layout))
@@ -125,6 +126,14 @@ def solve(
     if result.capped:
         sys.stderr.write("tiedhands: warning: stopped at --max-equilibria; more exist\n")
         raise typer.Exit(EXIT_CAPPED)
+
+
+def _console() -> Console:
+    """stdout console: the terminal's width, or 120 columns when piped (unless $COLUMNS)."""
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=120)
+    return console
 
 
 def _output_format(requested: Format | None, output: Path | None) -> Format:
@@ -149,20 +158,26 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
         entries = tuple(tuple(s.label for s in reduced_strategies(game, i))
                         for i in range(game.n_players))
         return ProfileLayout(game.players, entries, "mixed")
-    labels, owners = [], []
+    labels, owners, actions = [], [], []
+    names: dict[int, str] = {}
     for i in range(game.n_players):
         row: list[str] = []
         owner: list[int] = []
+        action_row: list[str] = []
         for h in game.player_infosets(i):
             infoset = game.infosets[h]
-            name = infoset.label or f"#{h + 1}"
-            row += [f"{name}:{a or k + 1}" for k, a in enumerate(infoset.actions)]
-            owner += [h] * len(infoset.actions)
+            names[h] = infoset.label or f"#{h + 1}"
+            texts = [a or str(k + 1) for k, a in enumerate(infoset.actions)]
+            row += [f"{names[h]}:{a}" for a in texts]
+            owner += [h] * len(texts)
+            action_row += texts
         labels.append(tuple(row))
         owners.append(tuple(owner))
+        actions.append(tuple(action_row))
     paths = tuple(equilibrium_path(game, unflatten_behaviour(game, eq.profile))
                   for eq in result.equilibria)
-    return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners), paths)
+    return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners), paths,
+                         tuple(actions), names)
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -36,6 +36,10 @@ class ProfileLayout:
     """For behaviour profiles: the information set index of each entry."""
     paths: tuple[tuple[PathStep, ...], ...] = ()
     """For behaviour profiles: each equilibrium's path of play."""
+    actions: tuple[tuple[str, ...], ...] = ()
+    """For behaviour profiles: the action label of each entry."""
+    infoset_names: Mapping[int, str] = field(default_factory=dict)
+    """For behaviour profiles: a readable name for each information set."""
 
 
 def json_number(value: Payoff) -> Any:
@@ -85,21 +89,31 @@ def render_json(result: SolverResult, layout: ProfileLayout) -> str:
     return json.dumps(result_to_json(result, layout), indent=2) + "\n"
 
 
-def _describe(profile: Sequence[Payoff], labels: Sequence[str],
-              infosets: Sequence[int] = (), unreached: Sequence[int] = ()) -> str:
-    parts = []
-    skipped = []
-    for k, (prob, label) in enumerate(zip(profile, labels, strict=True)):
-        if infosets and infosets[k] in unreached:
-            name = label.rsplit(":", 1)[0]
-            if name not in skipped:
-                skipped.append(name)
-            continue
-        if prob == 0:
-            continue
-        parts.append(label if prob == 1 else f"{label} {format_number(prob)}")
-    parts += [f"{name}: never reached" for name in skipped]
+def _describe_mixed(profile: Sequence[Payoff], labels: Sequence[str]) -> str:
+    parts = [label if prob == 1 else f"{label} {format_number(prob)}"
+             for prob, label in zip(profile, labels, strict=True) if prob != 0]
     return ", ".join(parts) or "-"
+
+
+def _describe_behaviour(profile: Sequence[Payoff], layout: ProfileLayout, player: int,
+                        unreached: Sequence[int]) -> str:
+    """One line per information set: ``name: action`` (or a mixture, or never reached)."""
+    lines: list[str] = []
+    infosets = layout.infosets[player]
+    start = 0
+    while start < len(profile):
+        h = infosets[start]
+        stop = start
+        while stop < len(profile) and infosets[stop] == h:
+            stop += 1
+        name = layout.infoset_names.get(h, f"#{h + 1}")
+        if h in unreached:
+            lines.append(f"{name}: never reached")
+        else:
+            choice = _describe_mixed(profile[start:stop], layout.actions[player][start:stop])
+            lines.append(f"{name}: {choice}")
+        start = stop
+    return "\n".join(lines) or "-"
 
 
 def _describe_path(steps: Sequence[PathStep]) -> str:
@@ -123,7 +137,8 @@ def result_table(result: SolverResult, layout: ProfileLayout) -> Table:
     table.add_column("max regret", justify="right")
     for k, eq in enumerate(result.equilibria, start=1):
         cells = [
-            _describe(p, labels, layout.infosets[i] if layout.infosets else (), eq.unreached)
+            _describe_behaviour(p, layout, i, eq.unreached) if layout.infosets
+            else _describe_mixed(p, labels)
             for i, (p, labels) in enumerate(zip(eq.profile, layout.entries, strict=True))]
         if layout.paths:
             cells.append(_describe_path(layout.paths[k - 1]))
