@@ -263,18 +263,22 @@ def random_tree(rng: random.Random, *, players: int, max_depth: int,
 
 
 @st.composite
-def trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3, max_depth: int = 4,
-          perfect_information: bool | None = None, chance: bool | None = None,
-          exact: bool | None = None, nonterminal_outcomes: bool | None = None,
-          max_nodes: int = 30) -> ExtensiveFormGame:
+def trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3, min_depth: int = 2,
+          max_depth: int = 4, perfect_information: bool | None = None,
+          chance: bool | None = None, exact: bool | None = None,
+          nonterminal_outcomes: bool | None = None, max_nodes: int = 30) -> ExtensiveFormGame:
     """A random tree from :func:`random_tree`: hypothesis draws the seed and parameters.
 
     Arguments left as None are drawn.  Exact trees have integer payoffs in
-    ``[-r, r]`` with ``r`` in ``{1, 2, 5}``; the others have float payoffs.
+    ``[-r, r]`` with ``r`` in ``{1, 2, 5}``; the others have float payoffs.  Trees
+    drawn without perfect information have an information set of two or more
+    nodes whenever one of 20 draws from the seeded generator gives one (with one
+    player's single move there is none to make).
     """
     seed = draw(st.integers(0, 2**32 - 1))
-    players = draw(st.integers(min_players, max_players))
-    depth = draw(st.integers(1, max_depth))
+    # sampled_from draws (nearly) uniformly; st.integers favours the small end.
+    players = draw(st.sampled_from(range(min_players, max_players + 1)))
+    depth = draw(st.sampled_from(range(min_depth, max_depth + 1)))
     if perfect_information is None:
         perfect_information = draw(st.booleans())
     if chance is None:
@@ -284,19 +288,25 @@ def trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3, max_de
     if nonterminal_outcomes is None:
         nonterminal_outcomes = draw(st.booleans())
     payoff_range = draw(st.sampled_from([1, 2, 5])) if exact else None
-    return random_tree(random.Random(seed), players=players, max_depth=depth,
-                       perfect_information=perfect_information, chance=chance,
-                       payoff_range=payoff_range, max_nodes=max_nodes,
-                       nonterminal_outcomes=nonterminal_outcomes)
+    rng = random.Random(seed)
+    for _ in range(20):
+        game = random_tree(rng, players=players, max_depth=depth,
+                           perfect_information=perfect_information, chance=chance,
+                           payoff_range=payoff_range, max_nodes=max_nodes,
+                           nonterminal_outcomes=nonterminal_outcomes)
+        if perfect_information or any(len(m) > 1 for m in game.infoset_members):
+            break
+    return game
 
 
 @st.composite
 def perfect_information_trees(draw: st.DrawFn, *, min_players: int = 1, max_players: int = 3,
-                              max_depth: int = 4, chance: bool | None = None,
-                              exact: bool | None = None,
+                              min_depth: int = 2, max_depth: int = 4,
+                              chance: bool | None = None, exact: bool | None = None,
                               nonterminal_outcomes: bool | None = None,
                               max_nodes: int = 30) -> ExtensiveFormGame:
     """A random tree of perfect information (every information set a single node)."""
-    return draw(trees(min_players=min_players, max_players=max_players, max_depth=max_depth,
-                      perfect_information=True, chance=chance, exact=exact,
-                      nonterminal_outcomes=nonterminal_outcomes, max_nodes=max_nodes))
+    return draw(trees(min_players=min_players, max_players=max_players, min_depth=min_depth,
+                      max_depth=max_depth, perfect_information=True, chance=chance,
+                      exact=exact, nonterminal_outcomes=nonterminal_outcomes,
+                      max_nodes=max_nodes))
