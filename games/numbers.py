@@ -25,7 +25,6 @@ import sympy
 
 from games.errors import InputError
 
-Number: TypeAlias = int | float | Fraction
 Payoff: TypeAlias = int | float | Fraction | sympy.Expr
 
 

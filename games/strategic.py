@@ -51,13 +51,6 @@ class ReducedStrategy:
     choices: tuple[tuple[int, int], ...]
     label: str
 
-    def action_at(self, infoset: int) -> int | None:
-        """The chosen action at ``infoset``, or None where the strategy says nothing."""
-        for h, a in self.choices:
-            if h == infoset:
-                return a
-        return None
-
 
 def reduced_strategies(game: ExtensiveFormGame, player: int,
                        limit: int = MAX_PROFILES) -> tuple[ReducedStrategy, ...]:
