@@ -42,12 +42,12 @@ class ProfileLayout:
     """For behaviour profiles: a readable name for each information set."""
 
 
-def json_number(value: Payoff) -> Any:
-    """Exact numbers as strings, floats as floats."""
-    if isinstance(value, Fraction):
-        return format_number(value)
-    if isinstance(value, int):
-        return str(value)
+def json_number(value: Payoff, exact: bool) -> Any:
+    """Exact results' numbers as strings (``"1/3"``); float results' as JSON numbers."""
+    if not exact:
+        return float(value)
+    if isinstance(value, Fraction | int):
+        return format_number(Fraction(value))
     return float(value)
 
 
@@ -67,12 +67,13 @@ def result_to_json(result: SolverResult, layout: ProfileLayout) -> dict[str, Any
         "notes": list(result.notes),
         "equilibria": [
             {
-                "profile": [[json_number(p) for p in player] for player in eq.profile],
-                "payoffs": [json_number(v) for v in eq.payoffs],
-                "max_regret": json_number(eq.max_regret),
+                "profile": [[json_number(p, result.exact) for p in player]
+                            for player in eq.profile],
+                "payoffs": [json_number(v, result.exact) for v in eq.payoffs],
+                "max_regret": json_number(eq.max_regret, result.exact),
                 **({"path": [{"node": step.node + 1, "player": step.player,
                               "action": step.action,
-                              "probability": json_number(step.probability)}
+                              "probability": json_number(step.probability, result.exact)}
                              for step in layout.paths[k]]} if layout.paths else {}),
                 **({"unreached_infosets": [h + 1 for h in eq.unreached]}
                    if eq.unreached else {}),

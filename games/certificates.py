@@ -93,7 +93,10 @@ def max_regret(game: NormalFormGame, profile: Sequence[Sequence[Payoff]]) -> Pay
 
 def is_nash(game: NormalFormGame, profile: Sequence[Sequence[Payoff]]) -> bool:
     """True when the mixed profile is a Nash equilibrium (regret within tolerance)."""
-    return bool(as_float(max_regret(game, profile)) <= normal_form_tolerance(game))
+    regret = max_regret(game, profile)
+    if game.exact:
+        return bool(regret <= 0)
+    return bool(as_float(regret) <= normal_form_tolerance(game))
 
 
 def _dot(values: PayoffArray, weights: Sequence[Payoff]) -> Payoff:
@@ -128,8 +131,9 @@ def best_response_value(game: ExtensiveFormGame, behaviour: Behaviour, player: i
                         leaf_values: Sequence[tuple[Payoff, ...]] | None = None) -> Payoff:
     """Player's best expected payoff in the (local) game below ``root``.
 
-    ``leaves`` are nodes treated as terminal with payoff ``leaf_values[node]``
-    (used for the local games of subgame perfection).  Requires perfect recall
+    ``leaves`` are nodes below ``root`` treated as terminal with payoff
+    ``leaf_values[node]`` (used for the local games of subgame perfection; ``root``
+    itself is never cut off, even if it is in ``leaves``).  Requires perfect recall
     within the part of the tree examined.
     """
     totals = game.node_payoffs if leaf_values is None else leaf_values
@@ -223,11 +227,20 @@ def subgame_perfect_regret(game: ExtensiveFormGame, behaviour: Behaviour) -> Pay
             continue
         for i in range(game.n_players):
             deviation = best_response_value(game, behaviour, i, root=root,
-                                            leaves=root_set - {root}, leaf_values=values)
+                                            leaves=root_set, leaf_values=values)
             worst = max(worst, deviation - values[root][i])
     return worst
 
 
+def payoff_scale(game: ExtensiveFormGame) -> float:
+    """The largest absolute payoff at any terminal node, outcomes added along the path."""
+    totals = game.node_payoffs
+    return max((abs(as_float(v)) for index, node in enumerate(game.nodes) if node.is_terminal
+                for v in totals[index]), default=1.0)
+
+
 def game_tolerance(game: ExtensiveFormGame) -> float:
-    """The certificate tolerance of an extensive-form game."""
-    return tolerance([v for o in game.outcomes for v in o.payoffs], game.exact)
+    """The certificate tolerance of an extensive-form game (scaled by :func:`payoff_scale`)."""
+    if game.exact:
+        return 0.0
+    return RELATIVE_TOLERANCE * max(payoff_scale(game), 1.0)

@@ -333,7 +333,25 @@ TreeSpec = Union[Terminal, Decision, Chance]  # noqa: UP007 (runtime alias for o
 
 def _moves(spec: Decision) -> list[tuple[str, TreeSpec]]:
     items = spec.moves.items() if isinstance(spec.moves, Mapping) else spec.moves
-    return [(str(label), sub) for label, sub in items]
+    moves = []
+    for move in items:
+        if not isinstance(move, tuple) or len(move) != 2:
+            raise InputError(f"move {move!r} of {spec.player}'s node is malformed",
+                             field=f"node {spec.label or spec.player}",
+                             expected="(action label, subtree) pairs")
+        moves.append((str(move[0]), move[1]))
+    return moves
+
+
+def _chance_moves(spec: Chance, index: int) -> list[tuple[str, object, TreeSpec]]:
+    moves = []
+    for move in spec.moves:
+        if not isinstance(move, tuple) or len(move) != 3:
+            raise InputError(f"chance move {move!r} is malformed",
+                             field=f"chance node {spec.label or index + 1}",
+                             expected="(action label, probability, subtree) triples")
+        moves.append((str(move[0]), move[1], move[2]))
+    return moves
 
 
 def _build(root: TreeSpec, players: tuple[str, ...], title: str,
@@ -354,9 +372,16 @@ def _build(root: TreeSpec, players: tuple[str, ...], title: str,
         index = len(nodes)
         if parent is not None:
             pending_children[parent][depth_slot] = index
+        if not isinstance(spec, Terminal | Decision | Chance):
+            raise InputError(f"{spec!r} is not a tree node", field=f"node {index + 1}",
+                             expected="Decision, Chance or Terminal")
         outcome = None
         payoffs = spec.payoffs
         if payoffs is not None:
+            if isinstance(payoffs, str | bytes) or not isinstance(payoffs, Sequence):
+                raise InputError(f"payoffs {payoffs!r} are not a sequence",
+                                 field=f"node {spec.label or index + 1}",
+                                 expected="one payoff per player, e.g. (1, -2)")
             values = tuple(normalise(v, field=f"payoffs at node {spec.label or index}")
                            for v in payoffs)
             outcomes.append(Outcome(values, spec.outcome_label))
@@ -375,15 +400,13 @@ def _build(root: TreeSpec, players: tuple[str, ...], title: str,
             actions = tuple(label for label, _ in moves)
             subtrees = [sub for _, sub in moves]
             probabilities = None
-        elif isinstance(spec, Chance):
-            player = CHANCE
-            actions = tuple(str(m[0]) for m in spec.moves)
-            probabilities = tuple(normalise(m[1], field=f"chance node {spec.label or index}")
-                                  for m in spec.moves)
-            subtrees = [m[2] for m in spec.moves]
         else:
-            raise InputError(f"{spec!r} is not a tree node",
-                             expected="Decision, Chance or Terminal")
+            player = CHANCE
+            moves3 = _chance_moves(spec, index)
+            actions = tuple(label for label, _, _ in moves3)
+            probabilities = tuple(normalise(p, field=f"chance node {spec.label or index}")
+                                  for _, p, _ in moves3)
+            subtrees = [sub for _, _, sub in moves3]
         key = (player, spec.infoset)
         if spec.infoset and key in infoset_keys:
             infoset_index = infoset_keys[key]

@@ -70,7 +70,7 @@ def to_fraction(value: object, *, field: str | None = None) -> Fraction:
                 field=field,
                 expected="a number; substitute parameters first with subs()",
             )
-        return to_fraction(float(value), field=field)
+        return to_fraction(_sympy_float(value, field), field=field)
     if isinstance(value, Real | np.floating):
         number = float(value)
         if not math.isfinite(number):
@@ -94,7 +94,7 @@ def normalise(value: object, *, field: str | None = None) -> Payoff:
     if isinstance(value, sympy.Basic):
         if value.free_symbols:
             return value
-        return normalise(float(value), field=field)
+        return normalise(_sympy_float(value, field), field=field)
     if isinstance(value, Real | np.floating):
         number = float(value)
         if not math.isfinite(number):
@@ -103,6 +103,15 @@ def normalise(value: object, *, field: str | None = None) -> Payoff:
         return number
     raise InputError(f"{value!r} is not a number", field=field,
                      expected="a finite number or a sympy expression")
+
+
+def _sympy_float(value: sympy.Basic, field: str | None) -> float:
+    """A sympy number as a float; infinite, undefined or complex values are refused."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{value} is not a finite real number", field=field,
+                         expected="a finite real number") from None
 
 
 def as_float(value: Payoff) -> float:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeAlias
 
 import numpy as np
 
@@ -38,10 +39,14 @@ MAX_NODE_VISITS = 2_000_000
 """Limit on the work of building a strategic form (node visits), so it fails fast."""
 
 
+_Pending: TypeAlias = "tuple[int, _Pending] | None"
+"""A linked list of nodes still to visit: ``(node, rest)`` cells ending in None."""
+
+
 def _too_large(what: str) -> SizeLimitError:
     return SizeLimitError(f"the reduced strategic form is too large: {what}",
                           field="strategic form",
-                          expected="a smaller game, or the subgame-perfect solver on the tree")
+                          expected="a smaller game")
 
 
 @dataclass(frozen=True)
@@ -64,30 +69,31 @@ def reduced_strategies(game: ExtensiveFormGame, player: int,
     own = game.player_infosets(player)
     found: list[ReducedStrategy] = []
     visits = 0
-    # Each frame: (pending nodes to visit, current choices); explicit stack, no recursion.
-    stack: list[tuple[tuple[int, ...], dict[int, int]]] = [((game.root,), {})]
+    # Each frame: (nodes still to visit, as a linked list of (node, rest) cells so that
+    # pushing and popping cost O(1) and frames share their tails; choices so far).
+    stack: list[tuple[_Pending, dict[int, int]]] = [((game.root, None), {})]
     while stack:
         pending, choices = stack.pop()
         branched = False
-        while pending:
+        while pending is not None:
             visits += 1
             if visits > MAX_NODE_VISITS:
                 raise _too_large(f"more than {MAX_NODE_VISITS} node visits to list "
                                  f"{game.players[player]}'s strategies")
-            index, pending = pending[0], pending[1:]
+            index, pending = pending
             node = game.nodes[index]
             if node.infoset is None:
                 continue
             if game.infosets[node.infoset].player != player:
-                pending = node.children + pending
+                for child in reversed(node.children):
+                    pending = (child, pending)
                 continue
             if node.infoset in choices:
-                pending = (node.children[choices[node.infoset]], *pending)
+                pending = (node.children[choices[node.infoset]], pending)
                 continue
-            n_actions = len(node.children)
-            visits += n_actions * (len(choices) + len(pending))  # copies made below
-            for action in range(n_actions - 1, -1, -1):
-                stack.append(((node.children[action], *pending),
+            visits += len(node.children) * len(choices)  # the dictionary copies below
+            for action in range(len(node.children) - 1, -1, -1):
+                stack.append(((node.children[action], pending),
                               {**choices, node.infoset: action}))
             branched = True
             break

@@ -24,17 +24,18 @@ subgame-perfect certificate (:func:`games.certificates.subgame_perfect_regret`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from games.certificates import expected_payoffs, subgame_perfect_regret
+from games.certificates import expected_payoffs, payoff_scale, subgame_perfect_regret
 from games.errors import InputError, UnsupportedGameError
 from games.extensive_form import CHANCE, ExtensiveFormGame, Infoset, Node, Outcome
 from games.normal_form import NormalFormGame
-from games.numbers import Payoff, as_float
+from games.numbers import Payoff
 from games.results import Equilibrium, SolverResult, TiedChoice
 from games.solvers.enummixed import extreme_equilibria
 from games.solvers.pure import pure_equilibria
@@ -129,9 +130,11 @@ class _Search:
         self.flags = flags
         self.roots = subgame_roots(game)[::-1]
         self.root_set = frozenset(self.roots)
-        payoffs = [as_float(v) for o in game.outcomes for v in o.payoffs]
-        scale = max((abs(v) for v in payoffs), default=1.0)
-        self.slack: Payoff = 0 if game.exact else TIE_RELATIVE_TOLERANCE * max(scale, 1.0)
+        scale = 1.0 if game.exact else max(payoff_scale(game), 1.0)
+        self.slack: Payoff = 0 if game.exact else TIE_RELATIVE_TOLERANCE * scale
+        # Float games: local games are solved exactly on values rounded to the tie grid,
+        # so that 0.1 + 0.2 and 0.3 tie there as they do at perfect-information nodes.
+        self.digits = None if game.exact else 12 - math.ceil(math.log10(scale))
         self.values: list[tuple[Payoff, ...]] = list(game.node_payoffs)
         self.behaviour: list[tuple[Payoff, ...]] = [
             tuple(h.probabilities) if h.probabilities is not None else ()
@@ -139,6 +142,9 @@ class _Search:
 
     def run(self) -> Iterator[Equilibrium]:
         depth = len(self.roots)
+        if depth == 0:  # the root is terminal: nobody moves
+            yield self._snapshot(())
+            return
         ties: list[TiedChoice | None] = [None] * depth
         stack = [iter(self._alternatives(0))]
         while stack:
@@ -196,7 +202,8 @@ class _Search:
         return alternatives
 
     def _local_equilibria(self, root: int) -> list[_Alternative]:
-        local, infoset_map = _local_game(self.game, root, self.root_set, self.values)
+        local, infoset_map = _local_game(self.game, root, self.root_set, self.values,
+                                         self.digits)
         normal, strategies = reduced_strategic_form(local)
         movers = [i for i in range(local.n_players) if local.player_infosets(i)]
         reduced = _movers_only(normal, movers)
@@ -239,11 +246,13 @@ def _movers_only(normal: NormalFormGame, movers: Sequence[int]) -> NormalFormGam
 
 
 def _local_game(game: ExtensiveFormGame, root: int, root_set: frozenset[int],
-                values: Sequence[tuple[Payoff, ...]]) -> tuple[ExtensiveFormGame, list[int]]:
+                values: Sequence[tuple[Payoff, ...]],
+                digits: int | None) -> tuple[ExtensiveFormGame, list[int]]:
     """The local game at ``root``: proper subgames cut off and valued at ``values``.
 
-    Returns the game and, for each of its information sets, the index of the
-    same information set in ``game``.
+    With ``digits`` (float games), leaf values are rounded to that many decimals
+    and made exact.  Returns the game and, for each of its information sets,
+    the index of the same information set in ``game``.
     """
     end = game.subtree_end
     local_index: dict[int, int] = {}
@@ -257,7 +266,10 @@ def _local_game(game: ExtensiveFormGame, root: int, root_set: frozenset[int],
         local_index[index] = len(nodes)
         parent = None if index == root else local_index[node.parent]  # type: ignore[index]
         if node.infoset is None or (index in root_set and index != root):
-            outcomes.append(Outcome(values[index]))
+            leaf = values[index]
+            if digits is not None:
+                leaf = tuple(Fraction(repr(round(float(v), digits))) for v in leaf)
+            outcomes.append(Outcome(leaf))
             nodes.append(Node(None, (), len(outcomes) - 1, node.label, parent))
             index = end[index]
             continue
