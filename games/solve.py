@@ -90,6 +90,9 @@ def solve_tree(game: ExtensiveFormGame, method: str | None = None, *,
                         "enumpure" if all_equilibria else "spe")
     if chosen == "spe":
         return subgame_perfect_equilibria(game, max_equilibria=max_equilibria)
+    if game.n_players == 0:
+        raise UnsupportedGameError("the game has no players, so it has no strategic form",
+                                   expected="a game with players, or the default (spe)")
     normal, strategies = _reduced_strategic_form(game, max_profiles=max_profiles)
     result = solve_normal_form(normal, chosen, all_equilibria=all_equilibria,
                                max_equilibria=max_equilibria)

@@ -101,3 +101,15 @@ def test_substitution_into_infinite_or_complex_values(value: int, shown: str) ->
     game = ExtensiveFormGame.from_tree(Terminal((payoff,)), players=["P"])
     with pytest.raises(InputError, match=f"{shown} is not a finite real number"):
         game.subs({"x": value})
+
+
+def test_a_game_without_players_has_no_strategic_form() -> None:
+    # Nature alone: the SPE is just the expectation; there is nothing to put in a table.
+    from games import UnsupportedGameError
+    from games.solve import solve_tree
+
+    game = ExtensiveFormGame.from_tree(
+        Chance([("a", F(1, 2), Terminal(())), ("b", F(1, 2), Terminal(()))]), players=[])
+    assert len(solve_tree(game).equilibria) == 1
+    with pytest.raises(UnsupportedGameError, match="no players"):
+        solve_tree(game, all_equilibria=True)
