@@ -17,9 +17,21 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import strategies as st
 
 from games.normal_form import NormalFormGame
+
+# The 500 seeded bimatrix games of the differential tests (seeded_bimatrix_game): 250 with
+# float payoffs, 250 with integers in {-2..2}, in batches so a failure names its seeds.
+FLOAT_SEEDS = list(range(0, 250))
+INTEGER_SEEDS = list(range(1000, 1250))
+BATCH = 25
+SEEDED_GAME_BATCHES = (
+    [pytest.param(False, FLOAT_SEEDS[i:i + BATCH], id=f"float-{i // BATCH}")
+     for i in range(0, len(FLOAT_SEEDS), BATCH)]
+    + [pytest.param(True, INTEGER_SEEDS[i:i + BATCH], id=f"integer-{i // BATCH}")
+       for i in range(0, len(INTEGER_SEEDS), BATCH)])
 
 # ----------------------------------------------------------------------------- bimatrix games
 

@@ -27,6 +27,7 @@ from games.solvers.enummixed import (
     is_degenerate,
 )
 from tests.strategies import (
+    SEEDED_GAME_BATCHES,
     bimatrix_games,
     float_bimatrix_games,
     positive_affine_maps,
@@ -263,13 +264,6 @@ def test_size_guard() -> None:
 
 
 # ----------------------------------------------------------------------------- pygambit
-FLOAT_SEEDS = list(range(0, 250))
-INTEGER_SEEDS = list(range(1000, 1250))
-BATCH = 25
-BATCHES = ([pytest.param(False, FLOAT_SEEDS[i:i + BATCH], id=f"float-{i // BATCH}")
-            for i in range(0, len(FLOAT_SEEDS), BATCH)]
-           + [pytest.param(True, INTEGER_SEEDS[i:i + BATCH], id=f"integer-{i // BATCH}")
-              for i in range(0, len(INTEGER_SEEDS), BATCH)])
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +296,7 @@ def gambit_extreme_equilibria(gbt: Any, pg: Any) -> set[ExactProfile]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("integer", "seeds"), BATCHES)
+@pytest.mark.parametrize(("integer", "seeds"), SEEDED_GAME_BATCHES)
 def test_agrees_with_pygambit_enummixed(gbt: Any, integer: bool, seeds: list[int]) -> None:
     mismatches = []
     for seed in seeds:

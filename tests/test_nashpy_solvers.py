@@ -23,7 +23,12 @@ from games.normal_form import NormalFormGame
 from games.results import SolverResult
 from games.solvers.enummixed import DEGENERATE_NOTE, extreme_equilibria
 from games.solvers.nashpy_solvers import lemke_howson, support_enumeration, vertex_enumeration
-from tests.strategies import bimatrix_games, float_bimatrix_games, seeded_bimatrix_game
+from tests.strategies import (
+    SEEDED_GAME_BATCHES,
+    bimatrix_games,
+    float_bimatrix_games,
+    seeded_bimatrix_game,
+)
 from tests.test_enummixed import (
     BATTLE_OF_THE_SEXES,
     BATTLE_OF_THE_SEXES_NE,
@@ -183,17 +188,10 @@ def test_lemke_howson_on_a_game_too_large_for_the_degeneracy_check() -> None:
 
 
 # ----------------------------------------------------------------------------- random games
-FLOAT_SEEDS = list(range(0, 250))
-INTEGER_SEEDS = list(range(1000, 1250))
-BATCH = 25
-BATCHES = ([pytest.param(False, FLOAT_SEEDS[i:i + BATCH], id=f"float-{i // BATCH}")
-            for i in range(0, len(FLOAT_SEEDS), BATCH)]
-           + [pytest.param(True, INTEGER_SEEDS[i:i + BATCH], id=f"integer-{i // BATCH}")
-              for i in range(0, len(INTEGER_SEEDS), BATCH)])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("integer", "seeds"), BATCHES)
+@pytest.mark.parametrize(("integer", "seeds"), SEEDED_GAME_BATCHES)
 def test_random_games_against_the_exact_solver(integer: bool, seeds: list[int]) -> None:
     """Certified results; on non-degenerate games only exact extreme equilibria, all if complete."""
     problems = []

@@ -39,6 +39,7 @@ import pytest
 from games.certificates import behaviour_regrets, subgame_perfect_regret
 from games.extensive_form import CHANCE, ExtensiveFormGame
 from games.numbers import Payoff
+from games.play import unflatten_behaviour
 from games.results import SolverResult, TiedChoice
 from games.solve import solve_tree
 from games.solvers.spe import subgame_perfect_equilibria
@@ -223,19 +224,11 @@ def as_fractions(profile: Sequence[Sequence[Payoff]]) -> FlatProfile:
 
 def behaviour_of(game: ExtensiveFormGame, profile: Sequence[Sequence[Payoff]],
                  ) -> list[tuple[Payoff, ...]]:
-    """Split a flat behaviour profile into per-information-set probabilities (chance too)."""
-    behaviour: list[tuple[Payoff, ...]] = []
-    offsets = [0] * game.n_players
-    for infoset in game.infosets:
-        if infoset.player == CHANCE:
-            assert infoset.probabilities is not None
-            behaviour.append(tuple(infoset.probabilities))
-            continue
-        start, size = offsets[infoset.player], len(infoset.actions)
-        behaviour.append(tuple(profile[infoset.player][start:start + size]))
-        offsets[infoset.player] += size
-    assert offsets == [len(p) for p in profile]
-    return behaviour
+    """Per-information-set probabilities of a flat profile, checking its length."""
+    assert [len(p) for p in profile] == [
+        sum(len(game.infosets[h].actions) for h in game.player_infosets(i))
+        for i in range(game.n_players)]
+    return unflatten_behaviour(game, profile)
 
 
 def behaviour_payoffs(game: ExtensiveFormGame,

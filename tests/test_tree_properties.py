@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from games.certificates import behaviour_regrets, game_tolerance, subgame_perfect_regret
 from games.errors import SizeLimitError
-from games.extensive_form import CHANCE, ExtensiveFormGame, Infoset, Outcome
+from games.extensive_form import ExtensiveFormGame, Infoset, Outcome
 from games.numbers import as_float
+from games.play import unflatten_behaviour
 from games.results import SolverResult
 from games.solvers.spe import subgame_perfect_equilibria
 from games.strategic import reduced_strategies
@@ -62,22 +63,6 @@ def describe(game: ExtensiveFormGame, result: SolverResult) -> None:
         event("a mixed SPE")
 
 
-def behaviour_of(game: ExtensiveFormGame, profile: tuple[tuple[object, ...], ...],
-                 ) -> list[tuple[object, ...]]:
-    """Per information set (chance ones included), the probabilities of a flat profile."""
-    behaviour: list[tuple[object, ...]] = []
-    offsets = [0] * game.n_players
-    for infoset in game.infosets:
-        if infoset.player == CHANCE:
-            assert infoset.probabilities is not None
-            behaviour.append(tuple(infoset.probabilities))
-            continue
-        start, size = offsets[infoset.player], len(infoset.actions)
-        behaviour.append(tuple(profile[infoset.player][start:start + size]))
-        offsets[infoset.player] += size
-    return behaviour
-
-
 # ----------------------------------------------------------------------------- certificates
 @PROPERTY_SETTINGS
 @given(trees(max_nodes=30, max_depth=5))
@@ -92,7 +77,7 @@ def test_every_spe_passes_its_certificate(game: ExtensiveFormGame) -> None:
     if game.n_players <= 2 or all(len(m) == 1 for m in game.infoset_members):
         assert result.equilibria and result.complete
     for eq in result.equilibria:
-        behaviour = behaviour_of(game, eq.profile)
+        behaviour = unflatten_behaviour(game, eq.profile)
         regret = subgame_perfect_regret(game, behaviour)  # type: ignore[arg-type]
         assert as_float(regret) <= tolerance
         assert as_float(eq.max_regret) <= tolerance
