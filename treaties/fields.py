@@ -1,0 +1,115 @@
+"""Field types shared by the treaty and scenario schemas.
+
+Each is an annotated type that pydantic validates strictly: a COW code must
+be an integer in the Correlates of War list (not ``"710"``, not ``true``), a
+date must be ``YYYY-MM-DD``, a region tag must be in the gazetteer.  Errors
+raised here carry the expectation as context, so that the loader can say
+what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from treaties.regions import gazetteer
+from treaties.states import cow_states
+
+STRICT_MODEL = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+"""Configuration of every schema model: no unknown fields (scalars are strict types)."""
+
+
+def problem(message: str, expected: str) -> PydanticCustomError:
+    """A validation error whose message and expectation the loader reports verbatim."""
+    return PydanticCustomError("tiedhands", message, {"expected": expected})
+
+
+def _known_state(code: int) -> int:
+    if code not in cow_states():
+        raise problem(f"{code} is not a Correlates of War state code",
+                      "a code from the COW state list (e.g. 2 = USA, 710 = China, 365 = Russia)")
+    return code
+
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise problem(f"{value!r} is not a date", "a date written YYYY-MM-DD, e.g. 1950-02-14")
+
+
+def _region(tag: str) -> str:
+    if tag not in gazetteer():
+        known = ", ".join(sorted(gazetteer().regions))
+        raise problem(f"{tag!r} is not a known region", f"one of: {known}")
+    return tag
+
+
+def _quote_length(quote: str) -> str:
+    words = len(quote.split())
+    if words > 12:
+        raise problem(f"the quote has {words} words", "a quote of at most 12 words")
+    return quote
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise problem(f"{value} is not a finite number", "a finite number")
+    return value
+
+
+def _scalar_to_list(value: Any) -> Any:
+    return [value] if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Flag = Annotated[bool, Field(strict=True)]
+"""``true`` or ``false`` (not ``1``, not ``"yes"``)."""
+
+Count = Annotated[int, Field(strict=True)]
+"""A whole number written as one (not ``"2"``, not ``2.0``)."""
+
+CowCode = Annotated[int, Field(strict=True), AfterValidator(_known_state)]
+"""A Correlates of War state code."""
+
+CowCodes = Annotated[tuple[CowCode, ...], BeforeValidator(_scalar_to_list)]
+"""One COW code or a list of them (a single code may be written without brackets)."""
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A calendar date, ``YYYY-MM-DD``."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+"""An identifier: lower-case letters, digits and single hyphens."""
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+"""Non-empty free text."""
+
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+"""An http(s) address."""
+
+RegionTag = Annotated[str, AfterValidator(_region)]
+"""A region tag from ``treaties/data/regions.yaml``."""
+
+Quote = Annotated[str, StringConstraints(min_length=1), AfterValidator(_quote_length)]
+"""A verbatim quotation of at most 12 words."""
+
+FiniteNumber = Annotated[float, Field(strict=True), AfterValidator(_finite)]
+"""A finite real number (NaN and infinities are refused)."""
+
+
+def atop(*variables: str) -> dict[str, Any]:
+    """Field metadata naming the ATOP variables a field corresponds to.
+
+    Examples
+    --------
+    >>> atop("DEFCOADV", "STATTHR1")
+    {'atop': ['DEFCOADV', 'STATTHR1']}
+    """
+    return {"atop": list(variables)}

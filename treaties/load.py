@@ -1,0 +1,269 @@
+"""Loading treaties and scenarios: built-in ids or YAML files, with located errors.
+
+An argument containing ``/`` or ending in ``.yaml``/``.yml`` is a path;
+anything else is the id of a built-in treaty or scenario.  Every problem,
+from malformed YAML to an obligor who is not a party, becomes an
+:class:`~games.errors.InputError` naming the file, the line, the field and
+what was expected.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from games.errors import InputError
+from treaties.scenario import Scenario
+from treaties.schema import Treaty
+from treaties.validate import Problem, scenario_problems, treaty_problems
+from treaties.yaml_source import YamlDocument, dotted_location, parse_yaml, read_yaml
+
+Kind = Literal["treaty", "scenario"]
+ModelT = TypeVar("ModelT", Treaty, Scenario)
+
+_FOLDERS: dict[Kind, str] = {"treaty": "treaties", "scenario": "scenarios"}
+
+
+def is_path(reference: str) -> bool:
+    """Whether a command-line argument names a file rather than a built-in id."""
+    return "/" in reference or reference.endswith((".yaml", ".yml"))
+
+
+def builtin_ids(kind: Kind) -> tuple[str, ...]:
+    """The ids of the built-in treaties or scenarios, sorted."""
+    folder = resources.files("treaties").joinpath("data", _FOLDERS[kind])
+    return tuple(sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir()
+                        if entry.name.endswith(".yaml")))
+
+
+def load_treaty(reference: str) -> Treaty:
+    """A treaty by built-in id or path (see :func:`is_path`).
+
+    Examples
+    --------
+    >>> treaty = load_treaty("sino-soviet-1950")
+    >>> treaty.signed.isoformat(), treaty.party_codes
+    ('1950-02-14', (365, 710))
+    """
+    return _load(reference, "treaty", Treaty)
+
+
+def load_scenario(reference: str) -> Scenario:
+    """A scenario by built-in id or path (see :func:`is_path`)."""
+    return _load(reference, "scenario", Scenario)
+
+
+def builtin_treaties() -> tuple[Treaty, ...]:
+    """Every built-in treaty, sorted by id."""
+    return tuple(_builtin("treaty", i, Treaty) for i in builtin_ids("treaty"))
+
+
+def builtin_scenarios() -> tuple[Scenario, ...]:
+    """Every built-in scenario, sorted by id."""
+    return tuple(_builtin("scenario", i, Scenario) for i in builtin_ids("scenario"))
+
+
+def _load(reference: str, kind: Kind, model: type[ModelT]) -> ModelT:
+    if is_path(reference):
+        return parse_model(read_yaml(reference), model)
+    if reference not in builtin_ids(kind):
+        known = ", ".join(builtin_ids(kind))
+        raise InputError(f"no built-in {kind} {reference!r}", field=kind,
+                         expected=f"a file path or one of: {known}")
+    return _builtin(kind, reference, model)
+
+
+@functools.cache
+def _builtin_cached(kind: Kind, identifier: str) -> Treaty | Scenario:
+    model: type[Treaty] | type[Scenario] = Treaty if kind == "treaty" else Scenario
+    path = resources.files("treaties").joinpath("data", _FOLDERS[kind], f"{identifier}.yaml")
+    document = parse_yaml(path.read_text("utf-8"), f"treaties/data/{_FOLDERS[kind]}/"
+                                                   f"{identifier}.yaml")
+    return parse_model(document, model)
+
+
+def _builtin(kind: Kind, identifier: str, model: type[ModelT]) -> ModelT:
+    loaded = _builtin_cached(kind, identifier)
+    assert isinstance(loaded, model)
+    return loaded
+
+
+def parse_model(document: YamlDocument, model: type[ModelT]) -> ModelT:
+    """Validate a parsed YAML document as a treaty or scenario.
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming file, line and field; the
+        message says how many more there are.
+    """
+    result, problems = validate_document(document, model)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            more = len(problems) - 1
+            first = InputError(f"{first.message} [and {more} more problem{'s' * (more > 1)}]",
+                               source=first.source, line=first.line, field=first.field,
+                               expected=first.expected)
+        raise first
+    assert result is not None
+    return result
+
+
+def validate_document(document: YamlDocument,
+                      model: type[ModelT]) -> tuple[ModelT | None, list[InputError]]:
+    """The validated model (None when invalid) and every problem, each located."""
+    if not isinstance(document.data, dict):
+        return None, [InputError("the document is not a mapping of fields",
+                                 source=document.source, line=document.line_of(()),
+                                 expected=f"a {model.__name__.lower()} written as `key: value` "
+                                          "lines")]
+    try:
+        result = model.model_validate(document.data)
+    except ValidationError as error:
+        return None, [_from_pydantic(e, document, model) for e in error.errors()]
+    checks = treaty_problems if isinstance(result, Treaty) else scenario_problems
+    problems = [_from_problem(p, document) for p in checks(result)]  # type: ignore[arg-type]
+    return (None, problems) if problems else (result, [])
+
+
+def check_files(paths: Sequence[str | Path], kind: Kind) -> tuple[int, list[InputError]]:
+    """Validate files (directories: every ``*.yaml`` in them); also ids unique across files.
+
+    Returns
+    -------
+    tuple
+        The number of files checked and every problem found.
+    """
+    model: type[Treaty] | type[Scenario] = Treaty if kind == "treaty" else Scenario
+    files = list(_expand(paths))
+    problems: list[InputError] = []
+    first_file: dict[str, str] = {}
+    for file in files:
+        try:
+            document = read_yaml(file)
+        except InputError as error:
+            problems.append(error)
+            continue
+        result, found = validate_document(document, model)
+        problems += found
+        if result is None:
+            continue
+        if result.id in first_file:
+            problems.append(InputError(
+                f"duplicate {kind} id {result.id!r} (also in {first_file[result.id]})",
+                source=str(file), line=document.line_of(("id",)), field="id",
+                expected=f"each {kind} id once"))
+        first_file.setdefault(result.id, str(file))
+    return len(files), problems
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterable[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        else:
+            yield path
+
+
+def _from_problem(problem: Problem, document: YamlDocument) -> InputError:
+    return InputError(problem.message, source=document.source,
+                      line=document.line_of(problem.location),
+                      field=dotted_location(problem.location), expected=problem.expected)
+
+
+def _from_pydantic(error: Any, document: YamlDocument, model: type[BaseModel]) -> InputError:
+    """One pydantic error as an InputError located in the YAML file."""
+    kind = error["type"]
+    location = _document_path(error["loc"], document, missing=kind == "missing")
+    field = dotted_location(location) or None
+    line = document.line_of(location)
+    context = error.get("ctx") or {}
+    if kind == "tiedhands":
+        return InputError(error["msg"], source=document.source, line=line, field=field,
+                          expected=context.get("expected"))
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, location[:-1])
+        return InputError(f"unknown field {location[-1]!r}", source=document.source, line=line,
+                          field=field, expected=f"one of: {', '.join(allowed)}" if allowed
+                          else None)
+    if kind == "missing":
+        return InputError("a required field is missing", source=document.source, line=line,
+                          field=field)
+    message = error["msg"]
+    expected = None
+    for prefix in ("Input should be ", "Value should be ", "String should "):
+        if message.startswith(prefix):
+            expected = message.removeprefix("Input should be ").removeprefix(
+                "Value should be ")
+            message = "wrong value"
+    got = error.get("input")
+    if got is not None and not isinstance(got, dict | list):
+        message = f"{message}: got {got!r}" if message != "wrong value" else f"got {got!r}"
+    return InputError(message, source=document.source, line=line, field=field,
+                      expected=expected)
+
+
+def _document_path(loc: Sequence[Any], document: YamlDocument,
+                   missing: bool) -> tuple[str | int, ...]:
+    """Keep the parts of a pydantic location that are keys or indices of the document.
+
+    Pydantic also puts union members and validator names in locations; they
+    are dropped.  For a missing field, the last part names the missing key.
+    """
+    path: tuple[str | int, ...] = ()
+    for k, part in enumerate(loc):
+        candidate = (*path, part)
+        last = k == len(loc) - 1
+        if candidate in document.lines or (
+                missing and last and _parent_is_mapping_with(document, path, part)):
+            path = candidate
+    return path
+
+
+def _parent_is_mapping_with(document: YamlDocument, path: tuple[str | int, ...],
+                            part: object) -> bool:
+    """True for a key missing from the document's mapping at ``path`` (a missing field)."""
+    value: Any = document.data
+    for step in path:
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(value, dict) and isinstance(part, str) and part not in value
+
+
+def _fields_at(model: type[BaseModel], location: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at a location, following the schema's nested models."""
+    current: Any = model
+    for part in location:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None:
+            return []
+        info = next((f for name, f in fields.items() if (f.alias or name) == part), None)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [info.alias or name for name, info in fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The first pydantic model inside an annotation (through unions, tuples, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None or get_args(annotation):
+        for argument in get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
