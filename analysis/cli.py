@@ -8,16 +8,16 @@ stderr, never a traceback), 3 when a cap such as ``--max-equilibria`` was reache
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from analysis.cli_common import EXIT_BAD_INPUT, EXIT_CAPPED, fail, stdout_console
 from analysis.render import ProfileLayout, print_table, render_json, render_table
+from analysis.treaty_cli import coverage_command, scenario_app, treaty_app
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
 from games.io.files import write_text_atomic
@@ -28,8 +28,6 @@ from games.results import SolverResult
 from games.solve import solve_normal_form, solve_tree
 from games.strategic import reduced_strategies
 
-EXIT_BAD_INPUT = 2
-EXIT_CAPPED = 3
 DEFAULT_MAX_NODES = 1_000_000
 DEFAULT_MAX_EQUILIBRIA = 1000
 
@@ -65,12 +63,6 @@ SUFFIX_FORMATS = {".json": Format.json, ".txt": Format.table}
 @app.callback()
 def _root() -> None:
     """tiedhands: alliance treaty texts as games, solved exactly."""
-
-
-def fail(error: InputError) -> typer.Exit:
-    """Print one line on stderr and return the exit for bad input."""
-    sys.stderr.write(f"tiedhands: error: {error.render()}\n")
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -116,7 +108,7 @@ def solve(
             if chosen_format is Format.json:
                 sys.stdout.write(render_json(result, layout))
             else:
-                print_table(result, layout, _console())
+                print_table(result, layout, stdout_console())
         else:
             text = (render_json(result, layout) if chosen_format is Format.json
                     else render_table(result, layout))
@@ -126,14 +118,6 @@ def solve(
     if result.capped:
         sys.stderr.write("tiedhands: warning: stopped at --max-equilibria; more exist\n")
         raise typer.Exit(EXIT_CAPPED)
-
-
-def _console() -> Console:
-    """stdout console: the terminal's width, or 120 columns when piped (unless $COLUMNS)."""
-    console = Console(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=120)
-    return console
 
 
 def _output_format(requested: Format | None, output: Path | None) -> Format:
@@ -178,6 +162,11 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
                   for eq in result.equilibria)
     return ProfileLayout(game.players, tuple(labels), "behaviour", tuple(owners), paths,
                          tuple(actions), names)
+
+
+app.add_typer(treaty_app, name="treaty")
+app.add_typer(scenario_app, name="scenario")
+app.command("coverage")(coverage_command)
 
 
 def main() -> None:

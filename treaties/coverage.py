@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from treaties.regions import gazetteer
 from treaties.scenario import Hostility, Scenario
@@ -289,6 +289,13 @@ def _conditions_on(obligation: Obligation,
 Finding = tuple[Met, ClauseFinding]
 
 
+class _FindingMaker(Protocol):
+    """Builds a finding for a clause, attaching the evidence that documents it."""
+
+    def __call__(self, met: Met, clause: Clause, reason: str,
+                 readings: tuple[str, ...] = ...) -> Finding: ...
+
+
 def _findings(obligation: Obligation, conditions: Conditions,
               applied: list[Interpretation], scenario: Scenario, index: int, beneficiary: int,
               ally: int, thresholds: ThresholdTable) -> list[Finding]:
@@ -447,7 +454,7 @@ def _geography_findings(conditions: Conditions, hostility: Hostility,
                 f"The text covers territory administered by {rulers}, and the scenario does "
                 f"not say who administers {theatre}.",
                 (f"{theatre} is administered by {rulers}: the obligation applies",
-                 f"it is not: the obligation does not apply")))
+                 "it is not: the obligation does not apply")))
         elif hostility.administered_by not in scope.administered_by:
             results.append(finding(
                 "not_met", "geography",

@@ -80,11 +80,12 @@ def _load(reference: str, kind: Kind, model: type[ModelT]) -> ModelT:
 
 @functools.cache
 def _builtin_cached(kind: Kind, identifier: str) -> Treaty | Scenario:
-    model: type[Treaty] | type[Scenario] = Treaty if kind == "treaty" else Scenario
     path = resources.files("treaties").joinpath("data", _FOLDERS[kind], f"{identifier}.yaml")
     document = parse_yaml(path.read_text("utf-8"), f"treaties/data/{_FOLDERS[kind]}/"
                                                    f"{identifier}.yaml")
-    return parse_model(document, model)
+    if kind == "treaty":
+        return parse_model(document, Treaty)
+    return parse_model(document, Scenario)
 
 
 def _builtin(kind: Kind, identifier: str, model: type[ModelT]) -> ModelT:
@@ -126,9 +127,13 @@ def validate_document(document: YamlDocument,
     try:
         result = model.model_validate(document.data)
     except ValidationError as error:
-        return None, [_from_pydantic(e, document, model) for e in error.errors()]
-    checks = treaty_problems if isinstance(result, Treaty) else scenario_problems
-    problems = [_from_problem(p, document) for p in checks(result)]  # type: ignore[arg-type]
+        errors = error.errors()
+        # Pydantic adds "too short" for a list whose item failed: the item's error says it.
+        errors = [e for e in errors if not (e["type"] == "too_short" and any(
+            o is not e and o["loc"][:len(e["loc"])] == e["loc"] for o in errors))]
+        return None, [_from_pydantic(e, document, model) for e in errors]
+    found = treaty_problems(result) if isinstance(result, Treaty) else scenario_problems(result)
+    problems = [_from_problem(p, document) for p in found]
     return (None, problems) if problems else (result, [])
 
 
@@ -140,7 +145,6 @@ def check_files(paths: Sequence[str | Path], kind: Kind) -> tuple[int, list[Inpu
     tuple
         The number of files checked and every problem found.
     """
-    model: type[Treaty] | type[Scenario] = Treaty if kind == "treaty" else Scenario
     files = list(_expand(paths))
     problems: list[InputError] = []
     first_file: dict[str, str] = {}
@@ -150,7 +154,11 @@ def check_files(paths: Sequence[str | Path], kind: Kind) -> tuple[int, list[Inpu
         except InputError as error:
             problems.append(error)
             continue
-        result, found = validate_document(document, model)
+        result: Treaty | Scenario | None
+        if kind == "treaty":
+            result, found = validate_document(document, Treaty)
+        else:
+            result, found = validate_document(document, Scenario)
         problems += found
         if result is None:
             continue
@@ -197,13 +205,16 @@ def _from_pydantic(error: Any, document: YamlDocument, model: type[BaseModel]) -
                           field=field)
     message = error["msg"]
     expected = None
+    if kind in ("too_short", "too_long"):
+        expected = message.split(" should have ", 1)[-1].split(" after validation")[0]
+        message = f"{len(error['input'])} item{'s' * (len(error['input']) != 1)}"
     for prefix in ("Input should be ", "Value should be ", "String should "):
         if message.startswith(prefix):
             expected = message.removeprefix("Input should be ").removeprefix(
                 "Value should be ")
             message = "wrong value"
     got = error.get("input")
-    if got is not None and not isinstance(got, dict | list):
+    if got is not None and not isinstance(got, dict):
         message = f"{message}: got {got!r}" if message != "wrong value" else f"got {got!r}"
     return InputError(message, source=document.source, line=line, field=field,
                       expected=expected)

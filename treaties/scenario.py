@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from treaties.fields import (
     STRICT_MODEL,
-    Flag,
     CowCode,
     CowCodes,
     FiniteNumber,
+    Flag,
     IsoDate,
     RegionTag,
     Slug,
@@ -41,7 +41,8 @@ class Hostility(BaseModel):
     attacker: CowCodes = Field(min_length=1)
     target: CowCodes = Field(min_length=1)
     initiator: CowCode = Field(description="The state that started the hostilities.")
-    initiator_contested: Flag = Field(False, description="The record of who started it is disputed.")
+    initiator_contested: Flag = Field(
+        False, description="The record of who started it is disputed.")
     initiator_note: Text | None = None
     object: AttackedObject = "territory"
     theatre: RegionTag

@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
 from treaties.fields import (
     STRICT_MODEL,
     Count,
-    Flag,
     CowCode,
     CowCodes,
+    Flag,
     IsoDate,
     Quote,
     RegionTag,
@@ -58,16 +58,19 @@ class Party(BaseModel):
     left: IsoDate | None = Field(None, description="Withdrawal or suspension date.")
     note: Text | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"state": value}
+        if not isinstance(value, dict | Party):
+            raise problem(f"{value!r} is not a party",
+                          "a COW code (an integer) or {state: CODE, joined: DATE}")
+        return value
+
     def member_on(self, on: dt.date) -> bool:
         """Whether the state was a party on that date."""
         return (self.joined is None or self.joined <= on) and (self.left is None or on < self.left)
-
-
-def _party_shorthand(value: Any) -> Any:
-    if isinstance(value, list):
-        return [{"state": v} if isinstance(v, int) and not isinstance(v, bool) else v
-                for v in value]
-    return value
 
 
 class Source(BaseModel):
@@ -248,8 +251,7 @@ class Treaty(BaseModel):
     name: Text
     short_name: Text | None = None
     signed: IsoDate
-    parties: Annotated[tuple[Party, ...], BeforeValidator(_party_shorthand)] = Field(
-        min_length=2)
+    parties: tuple[Party, ...] = Field(min_length=2)
     atopid: Count | None = Field(None, ge=1, json_schema_extra=atop("ATOPID"))
     sources: tuple[Source, ...] = Field(min_length=1)
     phases: tuple[Phase, ...] = Field(min_length=1)
