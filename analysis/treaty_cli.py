@@ -15,6 +15,7 @@ from analysis.cli_common import emit, fail
 from analysis.report import OutputFormat
 from analysis.treaty_reports import (
     coverage_report,
+    coverage_summary,
     problems_report,
     scenario_list,
     scenario_show,
@@ -31,6 +32,8 @@ from treaties.load import (
     load_scenario,
     load_treaty,
 )
+from treaties.scenario import Scenario
+from treaties.schema import Treaty
 from treaties.states import cow_states
 
 treaty_app = typer.Typer(help="List, show and check treaties.", no_args_is_help=True)
@@ -116,8 +119,12 @@ def scenario_check_command(
 
 
 def coverage_command(
-    treaty: Annotated[str, typer.Option(help="A built-in treaty id or a YAML file.")],
-    scenario: Annotated[str, typer.Option(help="A built-in scenario id or a YAML file.")],
+    treaty: Annotated[str | None, typer.Option(
+        help="A built-in treaty id or a YAML file (default: every built-in treaty that "
+             "binds an ally of the scenario).")] = None,
+    scenario: Annotated[str | None, typer.Option(
+        help="A built-in scenario id or a YAML file (default: every built-in scenario).")
+    ] = None,
     ally: Annotated[int | None, typer.Option(
         help="COW code of the ally (default: the scenario's allies that are parties, "
              "else every party).")] = None,
@@ -126,23 +133,43 @@ def coverage_command(
                       "default: from the scenario).")] = None,
     output_format: FormatOption = None, output: OutputOption = None, force: ForceOption = False,
 ) -> None:
-    """Is the ally's obligation triggered in the scenario, and which clauses let it out?"""
+    """Is the ally's obligation triggered in the scenario, and which clauses let it out?
+
+    With --treaty and --scenario: every obligation in detail.  Without one of
+    them: one summary row per scenario, ally and treaty over the built-in corpus.
+    """
     try:
-        loaded_treaty = load_treaty(treaty)
-        loaded_scenario = load_scenario(scenario)
         for code in [*([ally] if ally is not None else []), *(for_ or [])]:
             if code not in cow_states():
                 raise InputError(f"{code} is not a Correlates of War state code",
                                  field="--ally" if code == ally else "--for",
                                  expected="a COW code, e.g. 2 = USA, 365 = Russia")
-        if ally is not None:
-            allies = [ally]
+        treaties = [load_treaty(treaty)] if treaty is not None else list(builtin_treaties())
+        scenarios = ([load_scenario(scenario)] if scenario is not None
+                     else list(builtin_scenarios()))
+        if treaty is not None and scenario is not None:
+            results = [coverage(treaties[0], scenarios[0], a, for_ or None)
+                       for a in _allies(treaties[0], scenarios[0], ally)]
+            report = coverage_report(results, treaties[0], scenarios[0])
         else:
-            listed = [a.ally for a in loaded_scenario.allies
-                      if a.ally in loaded_treaty.party_codes]
-            allies = list(dict.fromkeys(listed)) or list(loaded_treaty.party_codes)
-        results = [coverage(loaded_treaty, loaded_scenario, a, for_ or None) for a in allies]
-        emit(coverage_report(results, loaded_treaty, loaded_scenario), output_format, output,
-             force)
+            report = coverage_summary([
+                (s, t, coverage(t, s, a, for_ or None))
+                for s in scenarios for t in treaties
+                for a in _allies(t, s, ally, listed_only=True)])
+        emit(report, output_format, output, force)
     except InputError as error:
         raise fail(error) from None
+
+
+def _allies(treaty: Treaty, scenario: Scenario, ally: int | None,
+            listed_only: bool = False) -> list[int]:
+    """The allies to analyse: the one asked for, else the scenario's that are parties.
+
+    Without a listed ally, every party is analysed, unless ``listed_only``.
+    """
+    if ally is not None:
+        return [ally] if not listed_only or ally in treaty.party_codes else []
+    listed = [a.ally for a in scenario.allies if a.ally in treaty.party_codes]
+    if listed or listed_only:
+        return list(dict.fromkeys(listed))
+    return list(treaty.party_codes)

@@ -240,3 +240,39 @@ def coverage_report(results: Sequence[Coverage], treaty: Treaty, scenario: Scena
         "notes": list(r.notes), "obligations": [_row_json(o) for o in r.obligations],
     } for r in results]}
     return Report(tuple(sections), data)
+
+
+def coverage_summary(results: Sequence[tuple[Scenario, Treaty, Coverage]]) -> Report:
+    """One row per scenario, ally and treaty: the overall status and what decided it."""
+    names = cow_states()
+    rows = []
+    data = []
+    hidden = 0
+    for scenario, treaty, result in results:
+        if result.status == "not_applicable":
+            hidden += 1  # nothing in force and owed to these belligerents
+            continue
+        deciding = result.deciding
+        clauses = () if deciding is None else (
+            deciding.exempting_clauses or deciding.indeterminate_clauses)
+        if clauses:
+            why = clauses[0].reason
+        elif deciding is not None:
+            why = "every condition holds" if deciding.status == "triggered" else deciding.reason
+        else:
+            why = "nothing applies"
+        rows.append((scenario.id, names.name(result.ally),
+                     joined([names.name(b) for b in result.beneficiaries]), treaty.id,
+                     result.status, result.required_help,
+                     "yes" if result.escape_wording else "no", why))
+        data.append({"scenario": scenario.id, "treaty": treaty.id, "ally": result.ally,
+                     "beneficiaries": list(result.beneficiaries), "status": result.status,
+                     "deciding_obligation": deciding.obligation if deciding else None,
+                     "required_help": result.required_help,
+                     "escape_wording": list(result.escape_wording), "why": why})
+    section = Section("Casus foederis: the built-in scenarios against the treaties their "
+                      "allies signed", ("scenario", "ally", "for", "treaty", "status",
+                                        "help owed", "escape", "why"), tuple(rows),
+                      (f"Not shown: {hidden} treaty and ally pairs with nothing in force and "
+                       f"owed to the belligerents.",) if hidden else ())
+    return Report((section,), data)

@@ -12,6 +12,7 @@ handling; float payoffs are almost surely non-degenerate.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any
 
@@ -322,3 +323,111 @@ def perfect_information_trees(draw: st.DrawFn, *, min_players: int = 1, max_play
                       max_depth=max_depth, perfect_information=True, chance=chance,
                       exact=exact, nonterminal_outcomes=nonterminal_outcomes,
                       max_nodes=max_nodes))
+
+
+# ------------------------------------------------------------------- treaties and scenarios
+# A small world for coverage properties: two treaty parties (2 and 20), three outsiders
+# (365, 710, 740), a handful of region tags, and dates within one decade.
+TREATY_PARTIES = (2, 20)
+OUTSIDERS = (365, 710, 740)
+REGION_TAGS = ("europe", "baltic-states", "pacific-area", "south-china-sea", "japan",
+               "senkaku-islands", "north-america", "taiwan-strait")
+SEVERITY_LEVELS = ("gray_zone", "limited_clash", "armed_attack", "major_war", "nuclear")
+
+
+@st.composite
+def treaty_conditions(draw: st.DrawFn) -> dict[str, Any]:
+    """A random ``conditions`` mapping for a treaty obligation (every key optional)."""
+    conditions: dict[str, Any] = {}
+    if draw(st.booleans()):
+        conditions["non_provocation"] = True
+    if draw(st.booleans()):
+        adversaries = {
+            "states": draw(st.lists(st.sampled_from(OUTSIDERS), unique=True, max_size=2)),
+            "allies_of": draw(st.lists(st.sampled_from(OUTSIDERS), unique=True, max_size=1)),
+        }
+        if draw(st.booleans()) or not (adversaries["states"] or adversaries["allies_of"]):
+            adversaries["class"] = "communist"
+        conditions["adversaries"] = adversaries
+    if draw(st.booleans()):
+        geography: dict[str, Any] = {
+            "regions": draw(st.lists(st.sampled_from(REGION_TAGS), unique=True, max_size=2))}
+        if draw(st.booleans()) or not geography["regions"]:
+            geography["administered_by"] = [draw(st.sampled_from(TREATY_PARTIES))]
+        conditions["geography"] = geography
+    if draw(st.booleans()):
+        conditions["threshold"] = draw(st.sampled_from(["threat", "armed_attack",
+                                                        "state_of_war"]))
+    if draw(st.booleans()):
+        conditions["objects"] = draw(st.lists(st.sampled_from(
+            ["territory", "armed_forces", "public_vessels", "aircraft"]), unique=True,
+            min_size=1))
+    if draw(st.booleans()):
+        conditions["min_adversaries"] = draw(st.integers(1, 3))
+    return conditions
+
+
+@st.composite
+def treaty_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A random valid two-party treaty document (plain data, as read from YAML)."""
+    obligations = []
+    for k in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["defense", "offense", "neutrality", "consultation"]))
+        obligations.append({
+            "id": f"ob{k}",
+            "obligor": [2] if draw(st.booleans()) else [2, 20],
+            "beneficiaries": "all_other_parties" if draw(st.booleans()) else [20],
+            "type": kind,
+            "conditions": draw(treaty_conditions()),
+            "required_help": "consultation" if kind == "consultation" else draw(
+                st.sampled_from(["all_means", "military_aid", "unspecified"])),
+            "evidence": [{"article": f"Art. {k + 1}", "quote": "an invented clause",
+                          "source_url": "https://example.org", "verified": False}],
+        })
+    return {
+        "id": "random-pact", "name": "Random pact", "signed": dt.date(2000, 1, 1),
+        "parties": list(TREATY_PARTIES), "sources": [{"citation": "generated"}],
+        "phases": [{"id": "main", "start": dt.date(2000, 1, 1),
+                    "end": draw(st.sampled_from([None, dt.date(2005, 1, 1)]))}],
+        "obligations": obligations,
+    }
+
+
+@st.composite
+def hostility_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """One hostility among the small world's states, involving party 20 or not."""
+    states = draw(st.permutations((20, *OUTSIDERS)))
+    attacker, target = [states[0]], [states[1]]
+    if draw(st.booleans()):
+        attacker.append(states[2])
+    initiator = draw(st.sampled_from(attacker + target))
+    return {
+        "attacker": attacker, "target": target, "initiator": initiator,
+        "initiator_contested": draw(st.booleans()),
+        "object": draw(st.sampled_from(["territory", "armed_forces", "public_vessels",
+                                        "aircraft"])),
+        "theatre": draw(st.sampled_from(REGION_TAGS)),
+        "administered_by": draw(st.sampled_from([None, 2, 20, 710])),
+        "severity": draw(st.sampled_from(SEVERITY_LEVELS)),
+        "date": draw(st.dates(dt.date(2001, 1, 1), dt.date(2008, 1, 1))),
+    }
+
+
+@st.composite
+def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A random valid scenario in the small world, analysing ally 2 for party 20."""
+    hostilities = draw(st.lists(hostility_documents(), min_size=1, max_size=3))
+    alignments = []
+    if draw(st.booleans()):
+        alignments.append({"states": draw(st.lists(st.sampled_from(OUTSIDERS), unique=True,
+                                                   min_size=2, max_size=2)),
+                           "basis": "generated"})
+    classifications = []
+    if draw(st.booleans()):
+        classifications.append({"class": "communist", "states": draw(st.lists(
+            st.sampled_from(OUTSIDERS), unique=True, min_size=1))})
+    return {
+        "id": "random-crisis", "name": "Random crisis",
+        "date": max(h["date"] for h in hostilities), "hostilities": hostilities,
+        "alignments": alignments, "classifications": classifications,
+    }

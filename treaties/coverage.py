@@ -389,7 +389,6 @@ def _adversary_findings(conditions: Conditions, scenario: Scenario,
                         adversaries: tuple[int, ...], finding: _FindingMaker) -> list[Finding]:
     named = conditions.adversaries
     assert named is not None
-    names = cow_states()
     unknown_class = False
     for adversary in adversaries:
         if adversary in named.states:
@@ -401,28 +400,28 @@ def _adversary_findings(conditions: Conditions, scenario: Scenario,
             if member:
                 return []
             unknown_class = unknown_class or member is None
-    parts = []
+    listed = []
     if named.states:
-        parts.append(state_names(named.states))
+        listed.append(state_names(named.states))
     if named.allies_of:
-        parts.append(f"allied with {state_names(named.allies_of)}")
-    if named.class_ is not None:
-        parts.append(f"in the class '{named.class_}'")
+        listed.append(f"allied with {state_names(named.allies_of)}")
+    plural = len(adversaries) > 1
+    who = state_names(adversaries)
+    verb = "are" if plural else "is"
+    if unknown_class:
+        prefix = f"{who} {verb} not {' or '.join(listed)}, and " if listed else ""
+        return [finding(
+            "ambiguous", "adversaries",
+            f"The text covers adversaries in the class '{named.class_}'; {prefix}the scenario "
+            f"does not say whether {who} {'belong' if plural else 'belongs'} to it.",
+            (f"{who} {'belong' if plural else 'belongs'} to '{named.class_}': the obligation "
+             f"applies",
+             f"{who} {'do' if plural else 'does'} not: the obligation does not apply"))]
+    parts = [*listed, *([f"in the class '{named.class_}'"] if named.class_ else [])]
     description = (f"neither {parts[0]} nor {parts[1]}" if len(parts) == 2
                    else f"not {parts[0]}" if len(parts) == 1
                    else "none of " + ", ".join(parts))
-    plural = len(adversaries) > 1
-    subject = f"The adversar{'ies' if plural else 'y'}, {state_names(adversaries)},"
-    verb = "are" if plural else "is"
-    if unknown_class:
-        return [finding(
-            "ambiguous", "adversaries",
-            f"{subject} {verb} {description} by the scenario's record, and the scenario does "
-            f"not say whether {'they are' if plural else 'it is'} in the class "
-            f"'{named.class_}'.",
-            (f"{state_names(adversaries)} belongs to '{named.class_}': the obligation applies",
-             f"{state_names(adversaries)} does not: the obligation does not apply"))]
-    del names
+    subject = f"The adversar{'ies' if plural else 'y'}, {who},"
     return [finding("not_met", "adversaries", f"{subject} {verb} {description}.")]
 
 
