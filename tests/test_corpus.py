@@ -157,3 +157,14 @@ def test_region_containment_is_acyclic_and_answers_three_ways() -> None:
     assert places.relation("taiwan-strait", "seato-treaty-area") == "outside"
     assert places.relation("taiwan-strait", "pacific-area") == "possibly_within"
     assert places.relation("baltic-states", "europe") == "within"
+
+
+def test_schema_reference_page_is_current() -> None:
+    # Regenerate with: python -m treaties.schema_doc > docs/reference/treaty-schema.md
+    from pathlib import Path
+
+    from treaties.schema_doc import render_schema_reference
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "reference" / "treaty-schema.md"
+    assert page.read_text(encoding="utf-8") == render_schema_reference()
+    assert "`DEFCOADV`" in page.read_text(encoding="utf-8")

@@ -38,20 +38,20 @@ class Hostility(BaseModel):
 
     model_config = STRICT_MODEL
 
-    attacker: CowCodes = Field(min_length=1)
-    target: CowCodes = Field(min_length=1)
+    attacker: CowCodes = Field(min_length=1, description="The attacking side.")
+    target: CowCodes = Field(min_length=1, description="The side attacked.")
     initiator: CowCode = Field(description="The state that started the hostilities.")
     initiator_contested: Flag = Field(
         False, description="The record of who started it is disputed.")
-    initiator_note: Text | None = None
-    object: AttackedObject = "territory"
-    theatre: RegionTag
+    initiator_note: Text | None = Field(None, description="Why the record is disputed.")
+    object: AttackedObject = Field("territory", description="What was attacked.")
+    theatre: RegionTag = Field(description="Where it happened.")
     administered_by: CowCode | None = Field(
         None, description="The state administering the place attacked, when it matters.")
-    severity: Severity
-    date: IsoDate
-    summary: Text | None = None
-    sources: tuple[Url, ...] = ()
+    severity: Severity = Field(description="How grave the use of force was.")
+    date: IsoDate = Field(description="When it began.")
+    summary: Text | None = Field(None, description="One sentence on what happened.")
+    sources: tuple[Url, ...] = Field((), description="Where the facts come from.")
 
     @property
     def belligerents(self) -> tuple[int, ...]:
@@ -64,9 +64,9 @@ class Alignment(BaseModel):
 
     model_config = STRICT_MODEL
 
-    states: CowCodes = Field(min_length=2)
-    basis: Text
-    source_url: Url | None = None
+    states: CowCodes = Field(min_length=2, description="The allied states.")
+    basis: Text = Field(description="The treaty or arrangement that allies them.")
+    source_url: Url | None = Field(None, description="Where that is documented.")
 
 
 class Classification(BaseModel):
@@ -74,10 +74,10 @@ class Classification(BaseModel):
 
     model_config = STRICT_MODEL
 
-    class_: Slug = Field(alias="class")
-    states: CowCodes = Field(min_length=1)
-    note: Text | None = None
-    source_url: Url | None = None
+    class_: Slug = Field(alias="class", description="The class tag a treaty names.")
+    states: CowCodes = Field(min_length=1, description="The states in the class.")
+    note: Text | None = Field(None, description="Why these states.")
+    source_url: Url | None = Field(None, description="Where that is documented.")
 
 
 class AllyAnalysis(BaseModel):
@@ -85,8 +85,9 @@ class AllyAnalysis(BaseModel):
 
     model_config = STRICT_MODEL
 
-    ally: CowCode
-    for_: CowCodes = Field(alias="for", min_length=1)
+    ally: CowCode = Field(description="The state whose obligations are analysed.")
+    for_: CowCodes = Field(alias="for", min_length=1,
+                           description="The belligerents it is analysed for.")
 
 
 class ParameterOverride(BaseModel):
@@ -94,8 +95,8 @@ class ParameterOverride(BaseModel):
 
     model_config = STRICT_MODEL
 
-    value: FiniteNumber
-    why: Text
+    value: FiniteNumber = Field(description="The value used in this scenario.")
+    why: Text = Field(description="A one-line justification.")
 
 
 ParameterName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
@@ -107,19 +108,21 @@ class Scenario(BaseModel):
 
     model_config = STRICT_MODEL
 
-    id: Slug
-    name: Text
+    id: Slug = Field(description="The scenario's id; built-in files are named after it.")
+    name: Text = Field(description="A title.")
     date: IsoDate = Field(description="The date the analysis is made at.")
-    hypothetical: Flag = False
-    description: Text | None = None
-    hostilities: tuple[Hostility, ...] = Field(min_length=1)
-    alignments: tuple[Alignment, ...] = ()
-    classifications: tuple[Classification, ...] = ()
-    allies: tuple[AllyAnalysis, ...] = ()
+    hypothetical: Flag = Field(False, description="True for an invented crisis.")
+    description: Text | None = Field(None, description="A few sentences on the crisis.")
+    hostilities: tuple[Hostility, ...] = Field(min_length=1, description="The uses of force.")
+    alignments: tuple[Alignment, ...] = Field(
+        (), description="Alliances that named-adversary clauses refer to.")
+    classifications: tuple[Classification, ...] = Field(
+        (), description="Members of adversary classes named by treaties.")
+    allies: tuple[AllyAnalysis, ...] = Field((), description="The allies to analyse.")
     params: dict[ParameterName, ParameterOverride] = Field(
         default_factory=dict,
         description="Analysis parameter overrides (names are checked by the analysis).")
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Source, ...] = Field((), description="Background sources.")
 
     @property
     def belligerents(self) -> tuple[int, ...]:

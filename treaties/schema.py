@@ -53,10 +53,12 @@ class Party(BaseModel):
 
     model_config = STRICT_MODEL
 
-    state: CowCode
-    joined: IsoDate | None = Field(None, description="Accession date (default: from the start).")
-    left: IsoDate | None = Field(None, description="Withdrawal or suspension date.")
-    note: Text | None = None
+    state: CowCode = Field(description="The member state.", json_schema_extra=atop("MEMBER"))
+    joined: IsoDate | None = Field(None, description="Accession date (default: from the start).",
+                                   json_schema_extra=atop("YRENT", "MOENT", "DAYENT"))
+    left: IsoDate | None = Field(None, description="Withdrawal or suspension date.",
+                                 json_schema_extra=atop("YREXIT", "MOEXIT", "DAYEXIT"))
+    note: Text | None = Field(None, description="Free text, e.g. how the state joined.")
 
     @model_validator(mode="before")
     @classmethod
@@ -78,8 +80,8 @@ class Source(BaseModel):
 
     model_config = STRICT_MODEL
 
-    citation: Text
-    url: Url | None = None
+    citation: Text = Field(description="Author, title, date and where the text was read.")
+    url: Url | None = Field(None, description="Where the source can be read.")
 
 
 class Phase(BaseModel):
@@ -87,10 +89,13 @@ class Phase(BaseModel):
 
     model_config = STRICT_MODEL
 
-    id: Slug
-    start: IsoDate = Field(description="Entry into force of this phase.")
-    end: IsoDate | None = Field(None, description="The day it ceased (null: still in force).")
-    note: Text | None = None
+    id: Slug = Field(description="Name of the phase, unique in the file.",
+                     json_schema_extra=atop("PHASE"))
+    start: IsoDate = Field(description="Entry into force of this phase.",
+                           json_schema_extra=atop("BEGYR", "BEGMO", "BEGDAY"))
+    end: IsoDate | None = Field(None, description="The day it ceased (null: still in force).",
+                                json_schema_extra=atop("ENDYR", "ENDMO", "ENDDAY"))
+    note: Text | None = Field(None, description="What changed in this phase, and the source.")
 
     def in_force(self, on: dt.date) -> bool:
         """Whether the phase was in force on that date (start inclusive, end exclusive)."""
@@ -164,9 +169,9 @@ class TextEvidence(BaseModel):
 
     model_config = STRICT_MODEL
 
-    article: Text
-    quote: Quote
-    source_url: Url
+    article: Text = Field(description="The article quoted, e.g. 'Art. IV'.")
+    quote: Quote = Field(description="Verbatim words of the text (at most 12 words).")
+    source_url: Url = Field(description="Where the quote was read.")
     verified: Flag = Field(description="True only if the quote was checked against the source.")
     supports: tuple[Clause, ...] = Field((), description="The clauses this quote documents.")
 
@@ -176,10 +181,12 @@ class AtopEvidence(BaseModel):
 
     model_config = STRICT_MODEL
 
-    source: Literal["atop"]
-    atopid: Count = Field(ge=1)
-    member: CowCode
-    variables: dict[str, Count]
+    source: Literal["atop"] = Field(description="Always `atop`.")
+    atopid: Count = Field(ge=1, description="The alliance's ATOP id.",
+                          json_schema_extra=atop("ATOPID"))
+    member: CowCode = Field(description="The member row the obligation comes from.",
+                            json_schema_extra=atop("MEMBER"))
+    variables: dict[str, Count] = Field(description="The ATOP values it was coded from.")
 
 
 def _evidence_kind(value: Any) -> str:
@@ -198,12 +205,12 @@ class Interpretation(BaseModel):
 
     model_config = STRICT_MODEL
 
-    date: IsoDate
+    date: IsoDate = Field(description="From when the reading applies.")
     by: CowCode | None = Field(None, description="The state whose statement it is.")
-    effect: Literal["widen", "narrow"]
+    effect: Literal["widen", "narrow"] = Field(description="Whether it extends or limits the duty.")
     conditions: Conditions = Field(description="The clauses as read from this date on.")
-    summary: Text
-    evidence: TextEvidence
+    summary: Text = Field(description="What was said, in one or two sentences.")
+    evidence: TextEvidence = Field(description="A quote of the statement.")
 
     @model_validator(mode="after")
     def _changes_something(self) -> Interpretation:
@@ -218,23 +225,26 @@ class Obligation(BaseModel):
 
     model_config = STRICT_MODEL
 
-    id: Slug
+    id: Slug = Field(description="Name of the obligation, unique in the file.")
     obligor: CowCodes = Field(min_length=1, description="The states that owe the duty.")
     beneficiaries: Literal["all_other_parties"] | CowCodes = Field(
         "all_other_parties", description="To whom it is owed.")
     type: ObligationType = Field(
+        description="What kind of duty.",
         json_schema_extra=atop("DEFENSE", "OFFENSE", "NEUTRAL", "NONAGG", "CONSUL"))
     phases: tuple[Slug, ...] | None = Field(
         None, description="Phase ids in which it holds (default: every phase).",
         json_schema_extra=atop("PHASE"))
-    conditions: Conditions = Conditions()
+    conditions: Conditions = Field(Conditions(), description="What must hold for it to apply.")
     required_help: Help = Field(description="The help owed.",
                                 json_schema_extra=atop("ACTIVE"))
     escape_wording: tuple[Text, ...] = Field(
         (), description="Verbatim phrases conditioning the duty on the obligor's processes.")
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
-    interpretations: tuple[Interpretation, ...] = ()
-    note: Text | None = None
+    evidence: tuple[Evidence, ...] = Field(
+        min_length=1, description="Quotes (or ATOP provenance) documenting the coding.")
+    interpretations: tuple[Interpretation, ...] = Field(
+        (), description="Dated official readings that widen or narrow clauses.")
+    note: Text | None = Field(None, description="What the coding leaves out.")
 
     @property
     def is_military(self) -> bool:
@@ -247,16 +257,18 @@ class Treaty(BaseModel):
 
     model_config = STRICT_MODEL
 
-    id: Slug
-    name: Text
-    short_name: Text | None = None
-    signed: IsoDate
-    parties: tuple[Party, ...] = Field(min_length=2)
-    atopid: Count | None = Field(None, ge=1, json_schema_extra=atop("ATOPID"))
-    sources: tuple[Source, ...] = Field(min_length=1)
-    phases: tuple[Phase, ...] = Field(min_length=1)
-    obligations: tuple[Obligation, ...] = Field(min_length=1)
-    notes: Text | None = None
+    id: Slug = Field(description="The treaty's id; the built-in files are named after it.")
+    name: Text = Field(description="The treaty's full name.")
+    short_name: Text | None = Field(None, description="A short name for tables.")
+    signed: IsoDate = Field(description="Date of signature.")
+    parties: tuple[Party, ...] = Field(
+        min_length=2, description="Members: COW codes, or entries with dates.")
+    atopid: Count | None = Field(None, ge=1, description="The ATOP alliance id, if coded.",
+                                 json_schema_extra=atop("ATOPID"))
+    sources: tuple[Source, ...] = Field(min_length=1, description="Where the text was read.")
+    phases: tuple[Phase, ...] = Field(min_length=1, description="Periods in force.")
+    obligations: tuple[Obligation, ...] = Field(min_length=1, description="The duties.")
+    notes: Text | None = Field(None, description="What the coding leaves out, and why.")
 
     @property
     def label(self) -> str:

@@ -156,13 +156,13 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError("merge keys (<<) are not supported", source=self.source,
+                                 line=key_line, field=dotted_location(location) or None)
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise InputError("a mapping key must be a plain word", source=self.source,
                                  line=key_line, field=dotted_location(location) or None)
             key = str(self._scalar(key_node, location))
-            if key == "<<":
-                raise InputError("merge keys (<<) are not supported", source=self.source,
-                                 line=key_line, field=dotted_location(location) or None)
             if key in result:
                 raise InputError("duplicate key", source=self.source, line=key_line,
                                  field=dotted_location((*location, key)),
