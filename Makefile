@@ -21,6 +21,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed-core
+	@echo "== Casus foederis: every built-in scenario against the treaties its allies signed =="
+	$(BIN)/tiedhands coverage
+	@echo
+	@echo "== Why the USSR could stay out of the 1962 Sino-Indian war without breaking its treaty =="
+	$(BIN)/tiedhands coverage --treaty sino-soviet-1950 --scenario sino-indian-1962
+	@echo
 	@echo "== Extended deterrence: subgame-perfect equilibria (the credible answer) =="
 	$(BIN)/tiedhands solve docs/examples/extended-deterrence.efg
 	@echo
