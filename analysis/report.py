@@ -17,6 +17,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class OutputFormat(StrEnum):
@@ -70,12 +71,12 @@ def print_report(report: Report, console: Console) -> None:
         for column in section.columns:
             table.add_column(column, overflow="fold")
         for row in section.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))  # cells are text, never markup
         console.print(table)
         for note in section.notes:
-            console.print(note, soft_wrap=False)
+            console.print(note, markup=False, highlight=False)
     for line in report.summary:
-        console.print(line)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _markdown(report: Report) -> str:

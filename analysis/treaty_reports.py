@@ -160,18 +160,14 @@ def scenario_show(scenario: Scenario) -> Report:
 
 
 def problems_report(kind: str, files: int, problems: Sequence[InputError]) -> Report:
-    """The outcome of ``check``: every problem, one per row."""
-    rows = tuple((p.source or "—", str(p.line or "—"), p.field or "—", p.message,
-                  p.expected or "—") for p in problems)
+    """The outcome of ``check``: one ``file:line: field: problem (expected ...)`` line each."""
     data = {"kind": kind, "files": files, "ok": not problems, "problems": [
         {"file": p.source, "line": p.line, "field": p.field, "message": p.message,
          "expected": p.expected} for p in problems]}
     verdict = (f"{files} {kind} file{'s' * (files != 1)} checked: "
                + ("all valid" if not problems else f"{len(problems)} problem"
                   f"{'s' * (len(problems) != 1)}"))
-    sections = (Section("Problems", ("file", "line", "field", "problem", "expected"), rows),
-                ) if problems else ()
-    return Report(sections, data, (verdict,))
+    return Report((), data, (*(p.render() for p in problems), verdict))
 
 
 def _finding_text(finding: ClauseFinding, several: bool = False) -> str:

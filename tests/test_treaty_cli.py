@@ -137,3 +137,12 @@ def test_console_script_check_exits_2_with_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr + completed.stdout
     problems = json.loads(completed.stdout)["problems"]
     assert [(p["line"], p["field"]) for p in problems] == [(14, "obligations[0].type")]
+
+
+def test_text_that_looks_like_markup_is_printed_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "pact.yaml"
+    path.write_text(VALID_TREATY + 'notes: "[red]not a colour[/red] and [bold]\\n"\n',
+                    encoding="utf-8")
+    code, output = invoke("treaty", "show", str(path))
+    assert code == 0
+    assert "[red]not a colour[/red] and [bold]" in output

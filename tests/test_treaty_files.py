@@ -185,7 +185,7 @@ def test_a_bad_treaty_file_is_refused_with_its_line_and_field(tmp_path: Path,
     path = write(tmp_path, text)
     code, output = check(path)
     assert code == 2, output
-    assert f"{path}:{line}:" in output or f"│ {line} " in output, output
+    assert f"{path}:{line}: " in output, output
     first = check_files([path], "treaty")[1][0]
     assert first.source == str(path)
     assert first.line == line
