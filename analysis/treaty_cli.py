@@ -35,6 +35,7 @@ from treaties.load import (
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
 from treaties.states import cow_states
+from treaties.thresholds import DEFAULT_THRESHOLDS, load_threshold_table
 
 treaty_app = typer.Typer(help="List, show and check treaties.", no_args_is_help=True)
 scenario_app = typer.Typer(help="List, show and check scenarios.", no_args_is_help=True)
@@ -131,6 +132,8 @@ def coverage_command(
     for_: Annotated[list[int] | None, typer.Option(
         "--for", help="COW code of a belligerent the ally is analysed for (repeatable; "
                       "default: from the scenario).")] = None,
+    thresholds: Annotated[Path | None, typer.Option(
+        help="YAML severity × threshold table replacing the default rows it gives.")] = None,
     output_format: FormatOption = None, output: OutputOption = None, force: ForceOption = False,
 ) -> None:
     """Is the ally's obligation triggered in the scenario, and which clauses let it out?
@@ -144,16 +147,18 @@ def coverage_command(
                 raise InputError(f"{code} is not a Correlates of War state code",
                                  field="--ally" if code == ally else "--for",
                                  expected="a COW code, e.g. 2 = USA, 365 = Russia")
+        table = (load_threshold_table(str(thresholds)) if thresholds is not None
+                 else DEFAULT_THRESHOLDS)
         treaties = [load_treaty(treaty)] if treaty is not None else list(builtin_treaties())
         scenarios = ([load_scenario(scenario)] if scenario is not None
                      else list(builtin_scenarios()))
         if treaty is not None and scenario is not None:
-            results = [coverage(treaties[0], scenarios[0], a, for_ or None)
+            results = [coverage(treaties[0], scenarios[0], a, for_ or None, thresholds=table)
                        for a in _allies(treaties[0], scenarios[0], ally)]
             report = coverage_report(results, treaties[0], scenarios[0])
         else:
             report = coverage_summary([
-                (s, t, coverage(t, s, a, for_ or None))
+                (s, t, coverage(t, s, a, for_ or None, thresholds=table))
                 for s in scenarios for t in treaties
                 for a in _allies(t, s, ally, listed_only=True)])
         emit(report, output_format, output, force)

@@ -146,3 +146,33 @@ def test_text_that_looks_like_markup_is_printed_as_written(tmp_path: Path) -> No
     code, output = invoke("treaty", "show", str(path))
     assert code == 0
     assert "[red]not a colour[/red] and [bold]" in output
+
+
+def test_a_user_threshold_table_replaces_the_default(tmp_path: Path) -> None:
+    # A reader who holds that ramming and water cannon may amount to an armed attack
+    # turns the Second Thomas Shoal exemption into an open question.
+    table = tmp_path / "thresholds.yaml"
+    table.write_text("armed_attack: {gray_zone: ambiguous, limited_clash: met, "
+                     "armed_attack: met, major_war: met, nuclear: met}\n", encoding="utf-8")
+    args = ("coverage", "--treaty", "us-philippines-1951", "--scenario",
+            "second-thomas-shoal-2024", "--format", "json")
+    default = json.loads(invoke(*args)[1])["results"][0]["status"]
+    code, output = invoke(*args, "--thresholds", str(table))
+    assert code == 0, output
+    assert (default, json.loads(output)["results"][0]["status"]) == ("exempt", "indeterminate")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("armed_attack: {gray_zone: maybe, limited_clash: met, armed_attack: met, major_war: met, "
+     "nuclear: met}\n", ":1: armed_attack.gray_zone: got 'maybe' (expected met, not_met or "
+     "ambiguous)"),
+    ("armed_attack: {gray_zone: met}\n", ":1: armed_attack: the row must give every severity"),
+    ("war: {}\n", ":1: war: unknown threshold 'war'"),
+])
+def test_a_bad_threshold_table_is_refused(tmp_path: Path, text: str, words: str) -> None:
+    table = tmp_path / "t.yaml"
+    table.write_text(text, encoding="utf-8")
+    code, output = invoke("coverage", "--treaty", "us-japan-1960", "--scenario",
+                          "japan-senkaku-clash", "--thresholds", str(table))
+    assert code == 2
+    assert f"{table}{words}" in output

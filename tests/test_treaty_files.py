@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from games.errors import InputError
 from treaties.load import check_files, load_scenario, load_treaty
+from treaties.schema import AtopEvidence
 
 VALID_TREATY = """\
 id: test-pact-2000
@@ -295,3 +296,22 @@ def test_missing_file_and_unknown_id(tmp_path: Path) -> None:
     assert "north-atlantic-1949" in raised.value.render()
     code, output = check(tmp_path / "absent.yaml")
     assert code == 2 and "cannot read the file" in output
+
+
+def test_atop_provenance_is_evidence_too(tmp_path: Path) -> None:
+    # Imported treaties carry ATOP provenance instead of a quote (the ATOP import issue).
+    text = VALID_TREATY.replace("sources:", "atopid: 9999\nsources:").replace(
+        """      - article: "Art. 1"
+        quote: "will act to meet the common danger"
+        source_url: https://example.org/test-pact
+        verified: false
+""", """      - {source: atop, atopid: 9999, member: 2, variables: {defense: 1, defcoloc: 0}}
+""")
+    treaty = load_treaty(str(write(tmp_path, text)))
+    (evidence,) = treaty.obligations[0].evidence
+    assert isinstance(evidence, AtopEvidence)
+    assert evidence.variables == {"defense": 1, "defcoloc": 0}
+    wrong = write(tmp_path, text.replace("atopid: 9999, member", "atopid: 1, member"), "w.yaml")
+    problem = check_files([wrong], "treaty")[1][0]
+    assert (problem.field, problem.message) == (
+        "obligations[0].evidence[0].atopid", "atopid 1 differs from the treaty's 9999")

@@ -26,16 +26,20 @@ Why these defaults:
   treaties) needs more than an attack: the attacked party must be at war.
   An armed attack without a declared or sustained war is ambiguous.
 
-Users can pass their own table to :func:`treaties.coverage.coverage`.
+Users can pass their own table to :func:`treaties.coverage.coverage`, or write it as YAML
+and give it to the command line (``tiedhands coverage --thresholds FILE``; see
+:func:`load_threshold_table`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, get_args
 
-from treaties.scenario import Severity
+from games.errors import InputError
+from treaties.scenario import SEVERITIES, Severity
 from treaties.schema import Threshold
+from treaties.yaml_source import read_yaml
 
 Met = Literal["met", "not_met", "ambiguous"]
 ThresholdTable = Mapping[Threshold, Mapping[Severity, Met]]
@@ -65,3 +69,45 @@ def threshold_met(threshold: Threshold, severity: Severity,
     'met'
     """
     return table[threshold][severity]
+
+
+def load_threshold_table(path: str) -> ThresholdTable:
+    """Read a user's severity × threshold table from YAML.
+
+    The file maps each threshold to a mapping of every severity to ``met``,
+    ``not_met`` or ``ambiguous``, like :data:`DEFAULT_THRESHOLDS`::
+
+        armed_attack: {gray_zone: ambiguous, limited_clash: met, armed_attack: met,
+                       major_war: met, nuclear: met}
+
+    Thresholds left out keep their default rows.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and entry, for anything else.
+    """
+    document = read_yaml(path)
+    if not isinstance(document.data, dict):
+        raise InputError("the table is not a mapping", source=path, line=document.line_of(()),
+                         expected="threshold: {severity: met|not_met|ambiguous, ...}")
+    table: dict[Threshold, dict[Severity, Met]] = {
+        threshold: dict(row) for threshold, row in DEFAULT_THRESHOLDS.items()}
+    for threshold, row in document.data.items():
+        where = (threshold,)
+        if threshold not in table:
+            raise InputError(f"unknown threshold {threshold!r}", source=path,
+                             line=document.line_of(where), field=threshold,
+                             expected=" or ".join(DEFAULT_THRESHOLDS))
+        if not isinstance(row, dict) or set(row) != set(SEVERITIES):
+            raise InputError("the row must give every severity once", source=path,
+                             line=document.line_of(where), field=threshold,
+                             expected=", ".join(SEVERITIES))
+        for severity, value in row.items():
+            if value not in get_args(Met):
+                raise InputError(f"got {value!r}", source=path,
+                                 line=document.line_of((*where, severity)),
+                                 field=f"{threshold}.{severity}",
+                                 expected="met, not_met or ambiguous")
+            table[threshold][severity] = value
+    return table
