@@ -68,8 +68,10 @@ def print_report(report: Report, console: Console) -> None:
     """Print the report's sections as rich tables on a console."""
     for section in report.sections:
         table = Table(title=section.title, title_justify="left", show_lines=False)
-        for column in section.columns:
-            table.add_column(column, overflow="fold")
+        for k, column in enumerate(section.columns):
+            # Ids and statuses (single words) are never broken; prose columns wrap.
+            single_words = all(" " not in row[k] and len(row[k]) <= 32 for row in section.rows)
+            table.add_column(column, overflow="fold", no_wrap=single_words)
         for row in section.rows:
             table.add_row(*(Text(cell) for cell in row))  # cells are text, never markup
         console.print(table)

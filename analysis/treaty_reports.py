@@ -242,6 +242,7 @@ def coverage_summary(results: Sequence[tuple[Scenario, Treaty, Coverage]]) -> Re
     """One row per scenario, ally and treaty: the overall status and what decided it."""
     names = cow_states()
     rows = []
+    reasons = []
     data = []
     hidden = 0
     for scenario, treaty, result in results:
@@ -251,24 +252,24 @@ def coverage_summary(results: Sequence[tuple[Scenario, Treaty, Coverage]]) -> Re
         deciding = result.deciding
         clauses = () if deciding is None else (
             deciding.exempting_clauses or deciding.indeterminate_clauses)
+        why = clauses[0].reason if clauses else "every condition holds"
+        rows.append((scenario.id, names.abbreviation(result.ally),
+                     joined([names.abbreviation(b) for b in result.beneficiaries], "+"),
+                     treaty.id, result.status,
+                     result.required_help + (" †" if result.escape_wording else "")))
         if clauses:
-            why = clauses[0].reason
-        elif deciding is not None:
-            why = "every condition holds" if deciding.status == "triggered" else deciding.reason
-        else:
-            why = "nothing applies"
-        rows.append((scenario.id, names.name(result.ally),
-                     joined([names.name(b) for b in result.beneficiaries]), treaty.id,
-                     result.status, result.required_help,
-                     "yes" if result.escape_wording else "no", why))
+            reasons.append(f"- {scenario.id} / {treaty.id}: {why}")
         data.append({"scenario": scenario.id, "treaty": treaty.id, "ally": result.ally,
                      "beneficiaries": list(result.beneficiaries), "status": result.status,
                      "deciding_obligation": deciding.obligation if deciding else None,
                      "required_help": result.required_help,
                      "escape_wording": list(result.escape_wording), "why": why})
+    notes = ["States by their COW abbreviations; † escape wording (e.g. \"constitutional "
+             "processes\").", *reasons]
+    if hidden:
+        notes.append(f"Not shown: {hidden} treaty and ally pairs with nothing in force and "
+                     f"owed to the belligerents.")
     section = Section("Casus foederis: the built-in scenarios against the treaties their "
                       "allies signed", ("scenario", "ally", "for", "treaty", "status",
-                                        "help owed", "escape", "why"), tuple(rows),
-                      (f"Not shown: {hidden} treaty and ally pairs with nothing in force and "
-                       f"owed to the belligerents.",) if hidden else ())
+                                        "help owed"), tuple(rows), tuple(notes))
     return Report((section,), data)

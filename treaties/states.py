@@ -71,6 +71,11 @@ class StateSystem:
         """The state's name, or ``"state <code>"`` for a code not in the list."""
         return self._names.get(code, f"state {code}")
 
+    def abbreviation(self, code: int) -> str:
+        """The COW abbreviation, e.g. ``USA``, ``RUS``, ``CHN`` (the code if unknown)."""
+        found = [s.abbreviation for s in self.spells if s.code == code]
+        return found[-1] if found else str(code)
+
     def is_member(self, code: int, on: dt.date) -> bool:
         """Whether the state was a member of the state system on that date."""
         return any(s.code == code and s.start <= on <= s.end for s in self.spells)
@@ -93,7 +98,7 @@ def cow_states() -> StateSystem:
 
 
 def state_names(codes: tuple[int, ...] | list[int]) -> str:
-    """Names joined for a sentence: ``"the United States of America and Japan"``."""
+    """Names joined for a sentence: ``"United States of America and Japan"``."""
     states = cow_states()
     names = [states.name(code) for code in codes]
     if len(names) <= 1:
