@@ -15,7 +15,13 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli_common import EXIT_BAD_INPUT, EXIT_CAPPED, fail, stdout_console
+from analysis.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_CAPPED,
+    chosen_format,
+    fail,
+    stdout_console,
+)
 from analysis.render import ProfileLayout, print_table, render_json, render_table
 from analysis.treaty_cli import coverage_command, scenario_app, treaty_app
 from games.errors import InputError
@@ -91,7 +97,7 @@ def solve(
     lists the Nash equilibria of the reduced strategic form instead.
     """
     try:
-        chosen_format = _output_format(output_format, output)
+        kind = chosen_format(output_format, output, SUFFIX_FORMATS, Format.table)
         game = read_game(file, max_nodes=max_nodes)
         chosen = method.value if method is not None else None
         try:
@@ -105,12 +111,12 @@ def solve(
             raise (error if error.source else error.located(str(file))) from None
         layout = profile_layout(game, result)
         if output is None:
-            if chosen_format is Format.json:
+            if kind is Format.json:
                 sys.stdout.write(render_json(result, layout))
             else:
                 print_table(result, layout, stdout_console())
         else:
-            text = (render_json(result, layout) if chosen_format is Format.json
+            text = (render_json(result, layout) if kind is Format.json
                     else render_table(result, layout))
             write_text_atomic(output, text, force=force)
     except InputError as error:
@@ -118,18 +124,6 @@ def solve(
     if result.capped:
         sys.stderr.write("tiedhands: warning: stopped at --max-equilibria; more exist\n")
         raise typer.Exit(EXIT_CAPPED)
-
-
-def _output_format(requested: Format | None, output: Path | None) -> Format:
-    if requested is not None:
-        return requested
-    if output is None:
-        return Format.table
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
-        raise InputError(f"cannot tell the format from the suffix {suffix or '(none)'}",
-                         field="--output", expected=".json or .txt, or give --format")
-    return SUFFIX_FORMATS[suffix]
 
 
 def profile_layout(game: NormalFormGame | ExtensiveFormGame,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -12,6 +15,8 @@ from rich.console import Console
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
 from games.errors import InputError
 from games.io.files import write_text_atomic
+
+FormatT = TypeVar("FormatT", bound=StrEnum)
 
 EXIT_BAD_INPUT = 2
 EXIT_CAPPED = 3
@@ -31,23 +36,25 @@ def stdout_console() -> Console:
     return console
 
 
-def chosen_format(requested: OutputFormat | None, output: Path | None) -> OutputFormat:
-    """The format asked for, else the one of the ``-o`` suffix, else a table."""
+def chosen_format(requested: FormatT | None, output: Path | None,
+                  suffixes: Mapping[str, FormatT], default: FormatT) -> FormatT:
+    """The format asked for, else the one of the ``-o`` suffix, else ``default``."""
     if requested is not None:
         return requested
     if output is None:
-        return OutputFormat.table
+        return default
     suffix = output.suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
+    if suffix not in suffixes:
+        known = ", ".join(suffixes)
         raise InputError(f"cannot tell the format from the suffix {suffix or '(none)'}",
-                         field="--output", expected=".json, .md or .txt, or give --format")
-    return SUFFIX_FORMATS[suffix]
+                         field="--output", expected=f"{known}, or give --format")
+    return suffixes[suffix]
 
 
 def emit(report: Report, requested: OutputFormat | None, output: Path | None,
          force: bool) -> None:
     """Write a report to stdout, or atomically to ``output`` (never over a file without force)."""
-    output_format = chosen_format(requested, output)
+    output_format = chosen_format(requested, output, SUFFIX_FORMATS, OutputFormat.table)
     if output is not None:
         write_text_atomic(output, render(report, output_format), force=force)
     elif output_format is OutputFormat.table:
