@@ -67,7 +67,7 @@ def render(report: Report, output_format: OutputFormat, *, width: int = 120) -> 
 def print_report(report: Report, console: Console) -> None:
     """Print the report's sections as rich tables on a console."""
     for section in report.sections:
-        table = Table(title=section.title, title_justify="left", show_lines=False)
+        table = Table(title=Text(section.title), title_justify="left", show_lines=False)
         for k, column in enumerate(section.columns):
             # Ids and statuses (single words) are never broken; prose columns wrap.
             single_words = all(" " not in row[k] and len(row[k]) <= 32 for row in section.rows)

@@ -141,11 +141,13 @@ def test_console_script_check_exits_2_with_no_traceback(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_markup_is_printed_as_written(tmp_path: Path) -> None:
     path = tmp_path / "pact.yaml"
-    path.write_text(VALID_TREATY + 'notes: "[red]not a colour[/red] and [bold]\\n"\n',
+    text = VALID_TREATY.replace("name: Test Pact", 'name: "Evil [/bold] pact"')
+    path.write_text(text + 'notes: "[red]not a colour[/red] and [bold]\\n"\n',
                     encoding="utf-8")
     code, output = invoke("treaty", "show", str(path))
-    assert code == 0
+    assert code == 0, output
     assert "[red]not a colour[/red] and [bold]" in output
+    assert "Evil [/bold] pact" in output
 
 
 def test_a_user_threshold_table_replaces_the_default(tmp_path: Path) -> None:

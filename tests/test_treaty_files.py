@@ -315,3 +315,64 @@ def test_atop_provenance_is_evidence_too(tmp_path: Path) -> None:
     problem = check_files([wrong], "treaty")[1][0]
     assert (problem.field, problem.message) == (
         "obligations[0].evidence[0].atopid", "atopid 1 differs from the treaty's 9999")
+
+
+REVIEW_CASES = {
+    # A union field reports the one real problem, not one per way of writing it.
+    "bad code among beneficiaries": (
+        "    beneficiaries: all_other_parties\n", "    beneficiaries: [2, 999]\n",
+        "obligations[0].beneficiaries[1]", "999 is not a Correlates of War state code"),
+    "misspelt all_other_parties": (
+        "    beneficiaries: all_other_parties\n", "    beneficiaries: all_parties\n",
+        "obligations[0].beneficiaries", "expected 'all_other_parties'"),
+    "yes is not true": (
+        "verified: false", "verified: yes", "obligations[0].evidence[0].verified",
+        "got 'yes' (expected a valid boolean)"),
+    "leading zero": ("parties: [2, 20]\n", "parties: [2, 020]\n", "parties[1]",
+                     "020 has a leading zero (expected 20"),
+    "url pattern": ("source_url: https://example.org/test-pact", "source_url: example.org",
+                    "obligations[0].evidence[0].source_url",
+                    "wrong form: got 'example.org' (expected an http(s) address)"),
+    "terminal escape codes": ("name: Test Pact\n", 'name: "\\e[31mRED"\n', "name",
+                              "the text contains control characters"),
+    "Hangul quote too long": (
+        'quote: "will act to meet the common danger"', 'quote: "' + "가" * 30 + '"',
+        "obligations[0].evidence[0].quote", "the quote has 15 words"),
+    "long value shortened": ("name: Test Pact\n", "name: [" + "1, " * 100 + "1]\n",
+                             "name", "..."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REVIEW_CASES))
+def test_messages_name_the_real_problem(tmp_path: Path, case: str) -> None:
+    old, new, field, words = REVIEW_CASES[case]
+    path = write(tmp_path, VALID_TREATY.replace(old, new, 1))
+    problems = check_files([path], "treaty")[1]
+    assert len(problems) == 1, [p.render() for p in problems]
+    assert problems[0].field == field
+    assert words in problems[0].render(), problems[0].render()
+    assert len(problems[0].render()) < 400
+
+
+def test_unknown_field_in_atop_evidence_lists_the_atop_fields(tmp_path: Path) -> None:
+    text = VALID_TREATY.replace(
+        """      - article: "Art. 1"
+        quote: "will act to meet the common danger"
+        source_url: https://example.org/test-pact
+        verified: false
+""", "      - {source: atop, atopid: 1, member: 2, variables: {defense: 1}, extra: 1}\n")
+    (problem,) = check_files([write(tmp_path, text)], "treaty")[1]
+    assert problem.expected == "one of: source, atopid, member, variables"
+
+
+def test_empty_files_and_directories(tmp_path: Path) -> None:
+    empty = write(tmp_path, "# only a comment\n", "empty.yaml")
+    (problem,) = check_files([empty], "treaty")[1]
+    assert (problem.line, problem.message) == (1, "the document is not a mapping of fields")
+    folder = tmp_path / "nothing-here"
+    folder.mkdir()
+    code, output = check(folder)
+    assert code == 2 and "the directory holds no .yaml or .yml file" in output
+    assert check(tmp_path / "nothing-here", "scenario")[0] == 2
+    with pytest.raises(InputError, match="this is a directory"):
+        load_treaty(str(folder) + "/")

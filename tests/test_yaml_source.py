@@ -64,3 +64,38 @@ def test_round_trip_of_plain_data(value: object) -> None:
 
     text = yaml.safe_dump({"root": value}, allow_unicode=True)
     assert parse_yaml(text).data == {"root": value}
+
+
+@pytest.mark.parametrize("text, words", [
+    ("a: !!bool maybe\n", "the tag '!!bool' is not allowed"),
+    ("a: !!timestamp foo\n", "the tag '!!timestamp' is not allowed"),
+    ("a: !!int ''\n", "the tag '!!int' is not allowed"),
+    ("a: !!str 5\n", "the tag '!!str' is not allowed"),
+    ("a: !!map foo\n", "the tag '!!map' is not allowed"),
+    ("a: 070\n", "f.yaml:1: a: 070 has a leading zero (expected 70"),
+    ("a: 2020-02-30\n", "f.yaml:1: a: 2020-02-30 is not a calendar date"),
+    ("a: " + "9" * 41 + "\n", "the number is too long"),
+    ("a: [" * 65 + "]" * 65 + "\n", "f.yaml:1: the values are nested too deeply"),
+    ("a: 1\nb: x\x00y\n", "f.yaml:2: malformed YAML: the character '\\x00' is not allowed"),
+])
+def test_scalars_follow_one_small_set_of_rules(text: str, words: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_yaml(text, "f.yaml")
+    assert words in raised.value.render(), raised.value.render()
+
+
+def test_yaml_1_1_surprises_stay_plain_words() -> None:
+    # YAML 1.1 would read these as true, false, 200 (base 60 and 16) and an octal number.
+    data = parse_yaml("a: yes\nb: off\nc: 3:20\nd: 0xC8\ne: '070'\nf: .nan\n").data
+    assert data["a"] == "yes" and data["b"] == "off"
+    assert data["c"] == "3:20" and data["d"] == "0xC8" and data["e"] == "070"
+    assert data["f"] != data["f"]  # NaN: read, so that the schema can refuse it by name
+
+
+def test_deep_but_allowed_nesting_is_read() -> None:
+    assert parse_yaml("a: " + "[" * 60 + "]" * 60 + "\n").data is not None
+
+
+def test_a_device_is_read_only_up_to_the_limit() -> None:
+    with pytest.raises(InputError, match="too large"):
+        read_yaml("/dev/zero")

@@ -8,11 +8,13 @@ condition of the text against each hostility that belligerent is part of:
 clause              met when ...
 ==================  =====================================================================
 type                (defence only) the beneficiary is among those attacked; when it
-                    attacked and who started it is contested, the answer is ambiguous
-non_provocation     the beneficiary did not start the hostilities (ambiguous if contested)
+                    attacked, ambiguous if the other side is recorded as starting the
+                    hostilities or the record is contested, else not met
+non_provocation     the beneficiary itself did not start the hostilities (ambiguous if
+                    the record of who started them is contested)
 adversaries         an adversary is a named state, allied with a named state (per the
                     scenario's alignments), or in the named class (per its classifications;
-                    ambiguous when the scenario does not classify the adversary)
+                    ambiguous when the scenario neither includes nor excludes the adversary)
 geography           the theatre lies in a named region (per ``regions.yaml``; ambiguous
                     through ``possibly_within``) and the place is administered by a named state
 threshold           the severity meets the threshold (:mod:`treaties.thresholds`)
@@ -24,8 +26,10 @@ A clause that is not met makes the obligation ``exempt`` for that hostility;
 otherwise an ambiguous clause makes it ``indeterminate``; otherwise it is
 ``triggered``.  Across hostilities the strongest status wins (triggered >
 indeterminate > exempt).  An obligation that is not in force on the
-hostility's date, or not owed to the belligerent, is ``not_applicable``.
-Dated interpretations replace the clauses they concern from their date on.
+hostility's date, not owed to the belligerent, or owed by an ally that is
+itself fighting the belligerent, is ``not_applicable``.  Dated interpretations
+replace the clauses they concern from their date on, for the state that made
+them (or for every obligor when the file does not say who made them).
 
 The overall status is that of the strongest military (defence or offence)
 obligation that applies, else that of the strongest other one.
@@ -249,7 +253,11 @@ def _assess(treaty: Treaty, scenario: Scenario, obligation: Obligation, ally: in
             outcomes.append(("not_applicable", k, [], [], [],
                              f"{names.name(absent)} was not a party on {hostility.date}."))
             continue
-        conditions, applied = _conditions_on(obligation, hostility.date)
+        if obligation.type != "non_aggression" and ally in _opponents(hostility, beneficiary):
+            outcomes.append(("not_applicable", k, [], [], [],
+                             f"{names.name(ally)} is itself fighting {names.name(beneficiary)}."))
+            continue
+        conditions, applied = _conditions_on(obligation, ally, hostility.date)
         findings = _findings(obligation, conditions, applied, scenario, k, beneficiary, ally,
                              thresholds)
         exempting = [f for met, f in findings if met == "not_met"]
@@ -273,12 +281,21 @@ def _describe(hostility: Hostility) -> str:
             f"{hostility.date}")
 
 
-def _conditions_on(obligation: Obligation,
+def _opponents(hostility: Hostility, beneficiary: int) -> tuple[int, ...]:
+    """The states on the other side from the beneficiary."""
+    return hostility.target if beneficiary in hostility.attacker else hostility.attacker
+
+
+def _conditions_on(obligation: Obligation, obligor: int,
                    on: dt.date) -> tuple[Conditions, list[Interpretation]]:
-    """The obligation's conditions as read on a date, and the interpretations applied."""
+    """The obligation's conditions as read on a date by an obligor.
+
+    An interpretation applies from its date on, and, when it records whose
+    statement it is (``by``), only to that state's own duty.
+    """
     conditions = obligation.conditions
-    applied = sorted((i for i in obligation.interpretations if i.date <= on),
-                     key=lambda i: i.date)
+    applied = sorted((i for i in obligation.interpretations
+                      if i.date <= on and i.by in (None, obligor)), key=lambda i: i.date)
     for interpretation in applied:
         changes = {name: getattr(interpretation.conditions, name)
                    for name in interpretation.conditions.model_fields_set}
@@ -303,7 +320,7 @@ def _findings(obligation: Obligation, conditions: Conditions,
     names = cow_states()
     who = names.name(beneficiary)
     on_attacking_side = beneficiary in hostility.attacker
-    adversaries = hostility.target if on_attacking_side else hostility.attacker
+    adversaries = _opponents(hostility, beneficiary)
 
     def finding(met: Met, clause: Clause, reason: str,
                 readings: tuple[str, ...] = ()) -> Finding:
@@ -319,27 +336,30 @@ def _findings(obligation: Obligation, conditions: Conditions,
                         f"A non-aggression pledge binds {names.name(ally)} only not to attack "
                         f"{who}; it does not oblige it to help {who}.")]
     started = _started(hostility, beneficiary)
+    contested = hostility.initiator_contested
     if obligation.type == "defense" and on_attacking_side:
         victims = state_names(hostility.target)
-        if started == "contested":
+        if started == "other side" or contested:
+            record = ("the record of who started the hostilities is contested" if contested
+                      else f"{names.name(hostility.initiator)} is recorded as having started "
+                           f"the hostilities")
             results.append(finding(
                 "ambiguous", "type",
-                f"Whether {who} was attacked is disputed: it struck {victims} first, "
-                f"but the record of who started the hostilities is contested.",
+                f"Whether {who} was attacked is open: it struck {victims}, but {record}.",
                 (f"{who} was provoked and so attacked: the obligation applies",
-                 f"{who} started the hostilities: it was not attacked")))
+                 f"{who} started the fighting: it was not attacked")))
         else:
             results.append(finding("not_met", "type",
                                    f"{who} is not the party attacked: it attacked {victims}."))
-    if conditions.non_provocation and started != "no":
-        if started == "contested":
+    if conditions.non_provocation:
+        if contested:
             results.append(finding(
                 "ambiguous", "non_provocation",
                 f"The text requires that {who} not have provoked the war, and who started it "
                 f"is contested.",
                 (f"{who} did not provoke the war: the obligation applies",
                  f"{who} provoked the war: the obligation lapses")))
-        else:
+        elif started == "beneficiary":
             results.append(finding(
                 "not_met", "non_provocation",
                 f"The text requires that {who} not have provoked the war, and {who} started "
@@ -377,12 +397,13 @@ def _findings(obligation: Obligation, conditions: Conditions,
     return results
 
 
-def _started(hostility: Hostility, beneficiary: int) -> Literal["yes", "no", "contested"]:
-    """Whether the beneficiary's side started the hostility."""
+def _started(hostility: Hostility,
+             beneficiary: int) -> Literal["beneficiary", "own side", "other side"]:
+    """Who is recorded as starting the hostility, seen from the beneficiary."""
+    if hostility.initiator == beneficiary:
+        return "beneficiary"
     side = hostility.attacker if beneficiary in hostility.attacker else hostility.target
-    if hostility.initiator not in side:
-        return "no"
-    return "contested" if hostility.initiator_contested else "yes"
+    return "own side" if hostility.initiator in side else "other side"
 
 
 def _adversary_findings(conditions: Conditions, scenario: Scenario,

@@ -71,17 +71,20 @@ def quote_words(quote: str) -> int:
 
 
 def _is_wide(character: str) -> bool:
-    """CJK ideographs and kana, which are written without spaces between words."""
+    """CJK ideographs, kana and Hangul syllables (counted two to a word)."""
     code = ord(character)
     return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
-            or 0xF900 <= code <= 0xFAFF)
+            or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF)
 
 
 def _quote_length(quote: str) -> str:
     words = quote_words(quote)
     if words > 12:
         raise problem(f"the quote has {words} words", "a quote of at most 12 words")
-    return quote
+    if len(quote) > 160:
+        raise problem(f"the quote has {len(quote)} characters",
+                      "a quote of at most 12 words and 160 characters")
+    return _printable(quote)
 
 
 def _finite(value: float) -> float:
@@ -112,8 +115,15 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 """An identifier: lower-case letters, digits and single hyphens."""
 
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-"""Non-empty free text."""
+def _printable(text: str) -> str:
+    if any((ord(ch) < 32 and ch not in "\n\t") or 127 <= ord(ch) < 160 for ch in text):
+        raise problem("the text contains control characters", "printable text")
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),
+                 AfterValidator(_printable)]
+"""Non-empty free text, without control characters (such as terminal escape codes)."""
 
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 """An http(s) address."""

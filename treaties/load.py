@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -121,7 +121,7 @@ def validate_document(document: YamlDocument,
     """The validated model (None when invalid) and every problem, each located."""
     if not isinstance(document.data, dict):
         return None, [InputError("the document is not a mapping of fields",
-                                 source=document.source, line=document.line_of(()),
+                                 source=document.source, line=document.line_of(()) or 1,
                                  expected=f"a {model.__name__.lower()} written as `key: value` "
                                           "lines")]
     try:
@@ -146,7 +146,10 @@ def check_files(paths: Sequence[str | Path], kind: Kind) -> tuple[int, list[Inpu
         The number of files checked and every problem found.
     """
     files = list(_expand(paths))
-    problems: list[InputError] = []
+    problems: list[InputError] = [
+        InputError("the directory holds no .yaml or .yml file", source=str(path),
+                   expected=f"a directory of {kind} files")
+        for path in map(Path, paths) if path.is_dir() and not any(_expand([path]))]
     first_file: dict[str, str] = {}
     for file in files:
         try:
@@ -196,7 +199,7 @@ def _from_pydantic(error: Any, document: YamlDocument, model: type[BaseModel]) -
         return InputError(error["msg"], source=document.source, line=line, field=field,
                           expected=context.get("expected"))
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, location[:-1])
+        allowed = _fields_at(model, location[:-1], document.data)
         return InputError(f"unknown field {location[-1]!r}", source=document.source, line=line,
                           field=field, expected=f"one of: {', '.join(allowed)}" if allowed
                           else None)
@@ -205,17 +208,26 @@ def _from_pydantic(error: Any, document: YamlDocument, model: type[BaseModel]) -
                           field=field)
     message = error["msg"]
     expected = None
-    if kind in ("too_short", "too_long"):
+    if kind == "string_pattern_mismatch":
+        pattern = str(context.get("pattern", ""))
+        expected = ("an http(s) address" if "http" in pattern else
+                    "lower-case letters, digits and single hyphens" if "a-z0-9" in pattern
+                    else "a name made of letters, digits and underscores")
+        message = "wrong form"
+    elif kind == "string_too_short":
+        expected, message = "some text", "empty text"
+    elif kind in ("too_short", "too_long"):
         expected = message.split(" should have ", 1)[-1].split(" after validation")[0]
         message = f"{len(error['input'])} item{'s' * (len(error['input']) != 1)}"
-    for prefix in ("Input should be ", "Value should be ", "String should "):
+    for prefix in ("Input should be ", "Value should be "):
         if message.startswith(prefix):
             expected = message.removeprefix("Input should be ").removeprefix(
                 "Value should be ")
             message = "wrong value"
     got = error.get("input")
     if got is not None and not isinstance(got, dict):
-        message = f"{message}: got {got!r}" if message != "wrong value" else f"got {got!r}"
+        shown = repr(got) if len(repr(got)) <= 60 else repr(got)[:57] + "..."
+        message = f"{message}: got {shown}" if message != "wrong value" else f"got {shown}"
     return InputError(message, source=document.source, line=line, field=field,
                       expected=expected)
 
@@ -249,32 +261,48 @@ def _parent_is_mapping_with(document: YamlDocument, path: tuple[str | int, ...],
     return isinstance(value, dict) and isinstance(part, str) and part not in value
 
 
-def _fields_at(model: type[BaseModel], location: tuple[str | int, ...]) -> list[str]:
-    """The field names allowed at a location, following the schema's nested models."""
-    current: Any = model
+def _fields_at(model: type[BaseModel], location: tuple[str | int, ...],
+               data: Any) -> list[str]:
+    """The field names allowed at a location, following the schema's nested models.
+
+    Where the schema allows several models (a union), the one matching the
+    keys written in the document is followed.
+    """
+    annotation: Any = model
+    value = data
     for part in location:
         if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and part < len(value) else None
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None:
-            return []
-        info = next((f for name, f in fields.items() if (f.alias or name) == part), None)
+        chosen = _model_in(annotation, value if isinstance(value, dict) else None)
+        info = None if chosen is None else next(
+            (f for name, f in chosen.model_fields.items() if (f.alias or name) == part), None)
         if info is None:
             return []
-        current = _model_in(info.annotation)
-        if current is None:
-            return []
-    fields = getattr(current, "model_fields", {})
-    return [info.alias or name for name, info in fields.items()]
+        value = value.get(part) if isinstance(value, dict) else None
+        annotation = info.annotation
+    chosen = _model_in(annotation, value if isinstance(value, dict) else None)
+    return _aliases(chosen) if chosen is not None else []
 
 
-def _model_in(annotation: Any) -> Any:
-    """The first pydantic model inside an annotation (through unions, tuples, Annotated)."""
+def _model_in(annotation: Any, data: dict[str, Any] | None = None) -> Any:
+    """The pydantic model inside an annotation (through unions, tuples, Annotated).
+
+    When a union holds several models, the one whose fields best match the
+    keys of ``data`` is chosen.
+    """
+    models = _models_in(annotation)
+    if not models:
+        return None
+    keys = set(data or {})
+    return max(models, key=lambda m: len(keys & set(_aliases(m))))
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if get_origin(annotation) is not None or get_args(annotation):
-        for argument in get_args(annotation):
-            found = _model_in(argument)
-            if found is not None:
-                return found
-    return None
+        return [annotation]
+    return [m for argument in get_args(annotation) for m in _models_in(argument)]
+
+
+def _aliases(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]

@@ -75,7 +75,8 @@ class Classification(BaseModel):
     model_config = STRICT_MODEL
 
     class_: Slug = Field(alias="class", description="The class tag a treaty names.")
-    states: CowCodes = Field(min_length=1, description="The states in the class.")
+    states: CowCodes = Field((), description="The states in the class.")
+    excluded: CowCodes = Field((), description="States known not to be in the class.")
     note: Text | None = Field(None, description="Why these states.")
     source_url: Url | None = Field(None, description="Where that is documented.")
 
@@ -134,8 +135,10 @@ class Scenario(BaseModel):
         return any(first in a.states and second in a.states for a in self.alignments)
 
     def in_class(self, state: int, tag: str) -> bool | None:
-        """Whether ``state`` is in the class; None when the scenario does not classify it."""
+        """Whether ``state`` is in the class; None when the scenario does not say."""
         listed = [c for c in self.classifications if c.class_ == tag]
-        if not listed:
-            return None
-        return any(state in c.states for c in listed)
+        if any(state in c.states for c in listed):
+            return True
+        if any(state in c.excluded for c in listed):
+            return False
+        return None

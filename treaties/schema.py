@@ -200,6 +200,17 @@ Evidence = Annotated[
 ]
 
 
+def _beneficiaries_kind(value: Any) -> str:
+    return "all" if isinstance(value, str) else "codes"
+
+
+Beneficiaries = Annotated[
+    Annotated[Literal["all_other_parties"], Tag("all")] | Annotated[CowCodes, Tag("codes")],
+    Discriminator(_beneficiaries_kind),
+]
+"""``all_other_parties``, or the COW codes of the states owed the duty."""
+
+
 class Interpretation(BaseModel):
     """A dated official reading that widens or narrows clauses from its date on."""
 
@@ -227,8 +238,8 @@ class Obligation(BaseModel):
 
     id: Slug = Field(description="Name of the obligation, unique in the file.")
     obligor: CowCodes = Field(min_length=1, description="The states that owe the duty.")
-    beneficiaries: Literal["all_other_parties"] | CowCodes = Field(
-        "all_other_parties", description="To whom it is owed.")
+    beneficiaries: Beneficiaries = Field(
+        "all_other_parties", description="To whom it is owed: `all_other_parties` or COW codes.")
     type: ObligationType = Field(
         description="What kind of duty.",
         json_schema_extra=atop("DEFENSE", "OFFENSE", "NEUTRAL", "NONAGG", "CONSUL"))

@@ -84,7 +84,8 @@ def type_name(annotation: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> st
 def _field_row(name: str, info: FieldInfo) -> str:
     key = info.alias or name
     required = "required" if info.is_required() else (
-        "optional" if info.default in (None, (), {}) else f"default `{info.default}`")
+        "optional" if info.default in (None, (), {}) or isinstance(info.default, BaseModel)
+        else f"default `{info.default}`")
     if info.default_factory is not None:
         required = "optional"
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
