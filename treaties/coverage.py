@@ -46,6 +46,7 @@ from treaties.regions import gazetteer
 from treaties.scenario import Hostility, Scenario
 from treaties.schema import (
     HELP_ORDER,
+    MILITARY_TYPES,
     Clause,
     Conditions,
     Help,
@@ -125,7 +126,7 @@ class ObligationCoverage:
     @property
     def is_military(self) -> bool:
         """True for defence and offence obligations."""
-        return self.type in ("defense", "offense")
+        return self.type in MILITARY_TYPES
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,3 @@ class Treaty(BaseModel):
     def parties_on(self, on: dt.date) -> tuple[int, ...]:
         """The states that were parties on that date."""
         return tuple(dict.fromkeys(p.state for p in self.parties if p.member_on(on)))
-
-    def phase(self, phase_id: str) -> Phase:
-        """The phase with that id."""
-        return next(p for p in self.phases if p.id == phase_id)

@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -53,9 +52,6 @@ class StateSystem:
 
     def __contains__(self, code: object) -> bool:
         return code in self._names
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._names)
 
     def __len__(self) -> int:
         return len(self._names)
