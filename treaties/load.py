@@ -24,7 +24,7 @@ from treaties.validate import Problem, scenario_problems, treaty_problems
 from treaties.yaml_source import YamlDocument, dotted_location, parse_yaml, read_yaml
 
 Kind = Literal["treaty", "scenario"]
-ModelT = TypeVar("ModelT", Treaty, Scenario)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _FOLDERS: dict[Kind, str] = {"treaty": "treaties", "scenario": "scenarios"}
 
@@ -132,7 +132,8 @@ def validate_document(document: YamlDocument,
         errors = [e for e in errors if not (e["type"] == "too_short" and any(
             o is not e and o["loc"][:len(e["loc"])] == e["loc"] for o in errors))]
         return None, [_from_pydantic(e, document, model) for e in errors]
-    found = treaty_problems(result) if isinstance(result, Treaty) else scenario_problems(result)
+    found = (treaty_problems(result) if isinstance(result, Treaty)
+             else scenario_problems(result) if isinstance(result, Scenario) else [])
     problems = [_from_problem(p, document) for p in found]
     return (None, problems) if problems else (result, [])
 

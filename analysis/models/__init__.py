@@ -1,0 +1,1 @@
+"""Game models built from treaty coverage: each returns a ``games`` game with symbolic payoffs."""

@@ -1,0 +1,192 @@
+"""The parameters of the extended-deterrence game: one registry, validated in one place.
+
+Every parameter has a name (the ``--param`` name), a meaning, a default, a
+domain and the source of its default.  Values are exact rationals: ``0.3`` on
+the command line or in a scenario is 3/10, so the game is solved exactly.
+
+Precedence, highest first: ``--param name=value``, the scenario's ``params:``
+block, the default.  :class:`ParameterValues` records where each value came
+from, and every report lists it.
+
+The defaults are illustrative, not estimates: they make the canonical case
+(an ally owing all means, with no escape wording) one where the audience cost
+binds, with threshold a* = 6/5.  Users should set their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from games.errors import InputError
+from games.numbers import to_fraction
+from treaties.scenario import Scenario
+
+DEFAULTS_SOURCE = "illustrative default (see docs/explanation/tied-hands-model.md)"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of the game: its meaning, default and domain.
+
+    ``lower``/``upper`` bound the domain; ``lower_open`` makes the lower bound
+    strict (``b > 0``).
+    """
+
+    name: str
+    meaning: str
+    default: Fraction
+    lower: Fraction | None = Fraction(0)
+    upper: Fraction | None = None
+    lower_open: bool = False
+
+    @property
+    def domain(self) -> str:
+        """The domain as text, e.g. ``0 ≤ p_I ≤ 1`` or ``b > 0``."""
+        if self.upper is not None:
+            return f"{self.lower} ≤ {self.name} ≤ {self.upper}"
+        return f"{self.name} {'>' if self.lower_open else '≥'} {self.lower}"
+
+    def check(self, value: Fraction, field: str) -> None:
+        """Refuse a value outside the domain."""
+        below = self.lower is not None and (
+            value <= self.lower if self.lower_open else value < self.lower)
+        above = self.upper is not None and value > self.upper
+        if below or above:
+            raise InputError(f"{self.name} = {_show(value)} is outside its domain", field=field,
+                             expected=self.domain)
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("v_C", "the challenger's value of winning the war", Fraction(10)),
+    Parameter("c_C", "the challenger's cost of war", Fraction(1)),
+    Parameter("b", "the challenger's cost of backing down after challenging", Fraction(1),
+              lower_open=True),
+    Parameter("p_I", "probability the challenger wins if the ally intervenes",
+              Fraction(3, 10), upper=Fraction(1)),
+    Parameter("p_L", "probability the challenger wins if the ally gives limited aid",
+              Fraction(1, 2), upper=Fraction(1)),
+    Parameter("p_S", "probability the challenger wins if the ally stays out",
+              Fraction(4, 5), upper=Fraction(1)),
+    Parameter("v_A", "the ally's stake: what it loses if the challenger wins", Fraction(4)),
+    Parameter("c_A", "the ally's cost of intervening with combat forces", Fraction(3)),
+    Parameter("c_L", "the ally's cost of limited aid", Fraction(1)),
+    Parameter("a", "the nominal audience cost of falling short of the treaty", Fraction(2)),
+)
+"""The registry.  Its order is the order of every table."""
+
+REGISTRY: Mapping[str, Parameter] = {p.name: p for p in PARAMETERS}
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?")
+
+
+@dataclass(frozen=True)
+class ParameterValues:
+    """Resolved parameter values (exact) and the source of each."""
+
+    values: Mapping[str, Fraction]
+    sources: Mapping[str, str]
+
+    def __getitem__(self, name: str) -> Fraction:
+        return self.values[name]
+
+    def replace(self, **changes: Fraction) -> ParameterValues:
+        """A copy with some values changed (sources say ``replaced``)."""
+        values = {**self.values, **changes}
+        sources = {**self.sources, **{k: "replaced" for k in changes}}
+        check_ordering(values, "parameters")
+        return ParameterValues(values, sources)
+
+
+def parse_number(text: str, field: str) -> Fraction:
+    """An exact number from text: ``2``, ``0.3``, ``1e-3`` or ``3/2`` (never evaluated).
+
+    Examples
+    --------
+    >>> parse_number("0.3", "--param p_I")
+    Fraction(3, 10)
+    >>> parse_number("3/2", "--param a")
+    Fraction(3, 2)
+    """
+    cleaned = text.strip()
+    if not _NUMBER.fullmatch(cleaned):
+        raise InputError(f"{text!r} is not a number", field=field,
+                         expected="a finite number such as 2, 0.3, 1e-3 or 3/2")
+    if "/" in cleaned:
+        numerator, denominator = cleaned.split("/")
+        if int(denominator) == 0:
+            raise InputError(f"{text!r} divides by zero", field=field, expected="a number")
+        return Fraction(numerator) / int(denominator)
+    return Fraction(cleaned)
+
+
+def parse_assignment(text: str) -> tuple[str, Fraction]:
+    """``name=value`` from the command line, checked against the registry."""
+    name, sign, value = text.partition("=")
+    name = name.strip()
+    if not sign:
+        raise InputError(f"{text!r} is not an assignment", field="--param",
+                         expected="name=value, e.g. a=2 or p_I=0.3")
+    if name not in REGISTRY:
+        raise InputError(f"unknown parameter {name!r}", field="--param",
+                         expected=f"one of {', '.join(REGISTRY)} (see tiedhands params)")
+    return name, parse_number(value, f"--param {name}")
+
+
+def resolve(scenario: Scenario | None = None,
+            overrides: Sequence[str] | Mapping[str, Fraction] = ()) -> ParameterValues:
+    """The parameter values for a scenario: ``--param`` > scenario > default.
+
+    Parameters
+    ----------
+    scenario
+        Its ``params:`` block supplies values (with their one-line reasons).
+    overrides
+        ``name=value`` strings from the command line, or a mapping.
+
+    Raises
+    ------
+    InputError
+        For an unknown name, a value outside its domain, or probabilities
+        out of order (p_I ≤ p_L ≤ p_S).
+    """
+    values = {p.name: p.default for p in PARAMETERS}
+    sources = {p.name: DEFAULTS_SOURCE for p in PARAMETERS}
+    if scenario is not None:
+        for name, override in scenario.params.items():
+            field = f"scenario {scenario.id}: params.{name}"
+            if name not in REGISTRY:
+                raise InputError(f"unknown parameter {name!r}", field=field,
+                                 expected=f"one of {', '.join(REGISTRY)}")
+            value = to_fraction(override.value)
+            REGISTRY[name].check(value, field)
+            values[name] = value
+            sources[name] = f"scenario {scenario.id}: {override.why}"
+    pairs = (overrides.items() if isinstance(overrides, Mapping)
+             else (parse_assignment(text) for text in overrides))
+    for name, value in pairs:
+        if name not in REGISTRY:
+            raise InputError(f"unknown parameter {name!r}", field="--param",
+                             expected=f"one of {', '.join(REGISTRY)}")
+        value = Fraction(value)
+        REGISTRY[name].check(value, f"--param {name}")
+        values[name] = value
+        sources[name] = "--param"
+    check_ordering(values, "--param" if overrides else "parameters")
+    return ParameterValues(values, sources)
+
+
+def check_ordering(values: Mapping[str, Fraction], field: str) -> None:
+    """Refuse win probabilities out of order: intervention helps most, staying out least."""
+    p_I, p_L, p_S = values["p_I"], values["p_L"], values["p_S"]
+    if not p_I <= p_L <= p_S:
+        raise InputError(
+            f"p_I = {_show(p_I)}, p_L = {_show(p_L)}, p_S = {_show(p_S)} are out of order",
+            field=field, expected="p_I ≤ p_L ≤ p_S (the ally's help can only lower the "
+                                  "challenger's chance of winning)")
+
+
+def _show(value: Fraction) -> str:
+    return str(value) if value.denominator == 1 else f"{value} ({float(value):g})"
