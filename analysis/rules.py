@@ -2,7 +2,8 @@
 
 The built-in rules live in ``analysis/data/rules.yaml``, each with an id, its
 effect, a reason and a source.  A user's file (``--rules FILE``) replaces
-rules by id and may add escape phrases.  :func:`modifiers` applies the rules
+rules by id and may add escape phrases; there must stay exactly one help rule
+per level of help.  :func:`modifiers` applies the rules
 to the deciding obligation of a coverage result.
 
 Two rules are fixed and not in the file: an obligation that is ``exempt`` or
@@ -20,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from games.errors import InputError
 from games.numbers import to_fraction
+from treaties.fields import problem
 from treaties.load import validate_document
 from treaties.schema import Help
 from treaties.yaml_source import parse_yaml, read_yaml
@@ -47,6 +49,14 @@ class HelpRule(BaseModel):
     short: tuple[Action, ...] = Field(description="The responses that fall short.")
     why: str = Field(min_length=1, description="The reason, in one or two sentences.")
     source: str = Field(min_length=1, description="Where the reading comes from.")
+
+    @field_validator("short")
+    @classmethod
+    def _intervening_complies(cls, short: tuple[Action, ...]) -> tuple[Action, ...]:
+        if "I" in short:
+            raise problem("intervening with combat forces cannot fall short of a treaty",
+                          "a subset of [L, S]")
+        return short
 
 
 class EscapeRule(BaseModel):
@@ -75,13 +85,24 @@ class UnlistedEscapeRule(BaseModel):
 
 
 class Rulebook(BaseModel):
-    """Every rule in effect."""
+    """Every rule in effect: one help rule per level of help, any number of escape rules."""
 
     model_config = _STRICT
 
     help: tuple[HelpRule, ...]
     escape: tuple[EscapeRule, ...]
     unlisted_escape: UnlistedEscapeRule
+
+    @model_validator(mode="after")
+    def _one_rule_per_level(self) -> Rulebook:
+        levels = [rule.required_help for rule in self.help]
+        for level in get_args(Help):
+            if levels.count(level) != 1:
+                ids = [r.id for r in self.help if r.required_help == level]
+                raise problem(f"{len(ids)} help rules cover {level!r} ({', '.join(ids)})",
+                              "exactly one help rule per level of help; replace a rule by "
+                              "giving its id")
+        return self
 
     def fingerprint(self) -> str:
         """A short hash of the rules in effect, for the provenance of every report."""
@@ -128,14 +149,17 @@ def load_rulebook(path: str | None = None) -> Rulebook:
     if problems:
         raise problems[0]
     assert patch is not None
-    helps = {rule.required_help: rule for rule in base.help}
-    for rule in patch.help:
-        helps[rule.required_help] = rule
+    helps = {rule.id: rule for rule in base.help}
+    helps.update((rule.id, rule) for rule in patch.help)
     escapes = {rule.id: rule for rule in base.escape}
-    for escape in patch.escape:
-        escapes[escape.id] = escape
-    return Rulebook(help=tuple(helps.values()), escape=tuple(escapes.values()),
-                    unlisted_escape=patch.unlisted_escape or base.unlisted_escape)
+    escapes.update((rule.id, rule) for rule in patch.escape)
+    try:
+        return Rulebook(help=tuple(helps.values()), escape=tuple(escapes.values()),
+                        unlisted_escape=patch.unlisted_escape or base.unlisted_escape)
+    except ValidationError as error:
+        raise InputError(error.errors()[0]["msg"], source=str(path), field="help",
+                         expected=str((error.errors()[0].get("ctx") or {}).get("expected", "")
+                                      ) or None) from None
 
 
 @dataclass(frozen=True)
@@ -168,8 +192,8 @@ def modifiers(required_help: Help, escape_wording: Sequence[str],
     """Apply the rules to the help owed and the escape wording of an obligation.
 
     δ is the product of the factors of the escape phrases (1 with none).  Each
-    phrase is discounted by the first rule whose phrase it contains, else by
-    the unlisted-escape rule.
+    phrase is discounted by the rule with the longest phrase it contains (the
+    most specific), else by the unlisted-escape rule.
 
     Examples
     --------
@@ -186,7 +210,8 @@ def modifiers(required_help: Help, escape_wording: Sequence[str],
     delta = Fraction(1)
     for phrase in escape_wording:
         text = " ".join(phrase.lower().split())
-        escape = next((e for e in rulebook.escape if e.phrase.lower() in text), None)
+        matching = [e for e in rulebook.escape if " ".join(e.phrase.lower().split()) in text]
+        escape = max(matching, key=lambda e: len(e.phrase), default=None)
         if escape is not None:
             factor = to_fraction(escape.delta)
             matches.append(EscapeMatch(phrase, escape.id, factor, True))

@@ -45,7 +45,7 @@ from games.play import unflatten_behaviour
 from games.results import Equilibrium, SolverResult
 from games.solvers.enummixed import extreme_equilibria
 from games.solvers.spe import subgame_perfect_equilibria
-from games.strategic import mixed_to_behaviour, reduced_strategic_form
+from games.strategic import mixed_to_behaviour, reduced_strategic_form, unreached_infosets
 from games.symbolic import continuation_values
 from treaties.coverage import Coverage, ObligationCoverage, coverage
 from treaties.scenario import Scenario
@@ -222,7 +222,7 @@ def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook
     with_cost = solve_play(game, values, a_eff)
     threshold_eff = threshold_effective(game, values, without.presses_on, found.short)
     latex = threshold_latex(game, without.presses_on, found.short)
-    nash = nash_check(numeric_game(game, values, a_eff)) if with_nash else None
+    nash = nash_check(numeric_game(game, values, a_eff), with_cost) if with_nash else None
     names = ", ".join(ACTION_LABELS[a].lower() for a in ACTIONS if a in found.short)
     help_text = (f"The obligation ({row.obligation}) is triggered; with help owed "
                  f"'{row.required_help}', {names} fall{'s' * (len(found.short) == 1)} short. "
@@ -325,13 +325,23 @@ def _exact(value: sympy.Expr) -> Fraction:
     return Fraction(int(rational.p), int(rational.q))
 
 
-def nash_check(game: ExtensiveFormGame) -> NashCheck:
-    """Every extreme Nash equilibrium of the reduced strategic form, marked SPE or not."""
+def nash_check(game: ExtensiveFormGame, completion: Play) -> NashCheck:
+    """Every extreme Nash equilibrium of the reduced strategic form, marked SPE or not.
+
+    A reduced strategy says nothing at information sets its owner's own
+    choices never reach (the challenger's replies after it keeps the status
+    quo).  There the equilibrium is completed with the selected SPE's play
+    (``completion``) before its subgame-perfect regret is computed, so a Nash
+    equilibrium counts as subgame perfect when some SPE induces it.
+    """
     normal, strategies = reduced_strategic_form(game)
     result = extreme_equilibria(normal)
-    perfect = tuple(
-        subgame_perfect_regret(game, mixed_to_behaviour(game, strategies, eq.profile)) == 0
-        for eq in result.equilibria)
-    return NashCheck(result, perfect)
-
-
+    spe = unflatten_behaviour(game, min(completion.result.equilibria,
+                                        key=lambda eq: _preference(game, eq)).profile)
+    perfect = []
+    for equilibrium in result.equilibria:
+        behaviour = mixed_to_behaviour(game, strategies, equilibrium.profile)
+        for infoset in unreached_infosets(game, behaviour):
+            behaviour[infoset] = spe[infoset]
+        perfect.append(subgame_perfect_regret(game, behaviour) == 0)
+    return NashCheck(result, tuple(perfect))
