@@ -21,17 +21,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed-core
-	@echo "== Casus foederis: every built-in scenario against the treaties its allies signed =="
-	$(BIN)/tiedhands coverage
+	@echo "== Tied hands: every built-in treaty against every built-in scenario =="
+	$(BIN)/tiedhands compare
+	@echo
+	@echo "== One verdict in full: China's 1961 treaty if the DPRK is attacked =="
+	$(BIN)/tiedhands analyze --treaty china-dprk-1961 --scenario korea-dprk-attacked
 	@echo
 	@echo "== Why the USSR could stay out of the 1962 Sino-Indian war without breaking its treaty =="
 	$(BIN)/tiedhands coverage --treaty sino-soviet-1950 --scenario sino-indian-1962
-	@echo
-	@echo "== Extended deterrence: subgame-perfect equilibria (the credible answer) =="
-	$(BIN)/tiedhands solve docs/examples/extended-deterrence.efg
-	@echo
-	@echo "== The same tree: Nash equilibria of its reduced strategic form (incl. non-credible threats) =="
-	$(BIN)/tiedhands solve docs/examples/extended-deterrence.efg --all
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check games treaties analysis tests benchmarks

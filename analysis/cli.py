@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from analysis.analysis_cli import analyze_command, compare_command, params_command, rules_app
 from analysis.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CAPPED,
@@ -161,6 +162,10 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
 app.add_typer(treaty_app, name="treaty")
 app.add_typer(scenario_app, name="scenario")
 app.command("coverage")(coverage_command)
+app.command("analyze")(analyze_command)
+app.command("compare")(compare_command)
+app.command("params")(params_command)
+app.add_typer(rules_app, name="rules")
 
 
 def main() -> None:

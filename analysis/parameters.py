@@ -174,7 +174,11 @@ def resolve(scenario: Scenario | None = None,
         REGISTRY[name].check(value, f"--param {name}")
         values[name] = value
         sources[name] = "--param"
-    check_ordering(values, "--param" if overrides else "parameters")
+    probabilities = [sources[p] for p in ("p_I", "p_L", "p_S")]
+    blamed = ("--param" if "--param" in probabilities else
+              f"scenario {scenario.id}: params" if scenario is not None
+              and any(p.startswith("scenario") for p in probabilities) else "parameters")
+    check_ordering(values, blamed)
     return ParameterValues(values, sources)
 
 

@@ -176,9 +176,8 @@ def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
     deciding = cover.deciding
     if deciding is None:
         reasons = " ".join(dict.fromkeys(o.reason for o in cover.obligations if o.reason))
-        return (Reading("text", "not_applicable",
-                        reasons or "The ally owes the belligerents nothing under this treaty."
-                        + "".join(f" {n}" for n in cover.notes)),)
+        text = reasons or "The ally owes the belligerents nothing under this treaty."
+        return (Reading("text", "not_applicable", " ".join([text, *cover.notes])),)
     if not deciding.is_military:
         return (Reading("text", "irrelevant_no_obligation",
                         f"Only {deciding.type.replace('_', '-')} is owed here "
@@ -197,8 +196,8 @@ def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
 
 
 def _exempt_explanation(row: ObligationCoverage) -> str:
-    clauses = [f"{f.clause}" + (f" ({f.article})" if f.article else "") + f": {f.reason}"
-               for f in row.exempting_clauses]
+    clauses = dict.fromkeys(f"{f.clause}" + (f" ({f.article})" if f.article else "")
+                            + f": {f.reason}" for f in row.exempting_clauses)
     return (f"{row.obligation} is exempt here, so the ally can stay out without breaking the "
             f"text. " + " ".join(clauses))
 

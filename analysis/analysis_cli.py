@@ -1,0 +1,270 @@
+"""The ``analyze``, ``compare``, ``params`` and ``rules show`` commands.
+
+``analyze`` gives the tied-hands verdict for one treaty, scenario and ally;
+``compare`` the verdict of every treaty in every scenario; ``params`` and
+``rules show`` list the parameters and the rules they rest on.  Conventions as
+in :mod:`analysis.cli`: results on stdout or ``-o PATH`` (never over a file
+without ``--force``), bad input as one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from analysis.analysis_reports import (
+    COMPARE_SUFFIXES,
+    REPORT_SUFFIXES,
+    CompareFormat,
+    ReportFormat,
+    analysed_game,
+    analysis_report,
+    compare_csv,
+    compare_report,
+    params_report,
+    print_styled,
+    render_report,
+    rules_report,
+)
+from analysis.cli_common import chosen_format, fail, stdout_console
+from analysis.compare import Cell, compare
+from analysis.parameters import REGISTRY, parse_assignment
+from analysis.plots import plot_format, verdict_heatmap, write_bytes_atomic
+from analysis.provenance import provenance
+from analysis.report import Report
+from analysis.rules import Rulebook, load_rulebook
+from analysis.verdicts import Analysis, analyze
+from games.errors import InputError
+from games.io.files import write_text_atomic
+from games.io.gambit import write_game
+from treaties.load import builtin_scenarios, builtin_treaties, load_scenario, load_treaty
+from treaties.scenario import Scenario
+from treaties.schema import Treaty
+from treaties.states import cow_states
+
+rules_app = typer.Typer(help="Show the rules that turn treaty text into the game.",
+                        no_args_is_help=True)
+
+ReportFormatOption = Annotated[ReportFormat | None, typer.Option(
+    "--format", help="table, json, markdown or latex (default: from the -o suffix, else "
+                     "table).")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write to this file (.txt, .json, .md or .tex) instead of stdout.")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite existing output files.")]
+ParamOption = Annotated[list[str] | None, typer.Option(
+    "--param", help="Set a parameter, name=value (repeatable; exact: 0.3 is 3/10). "
+                    "See tiedhands params.")]
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help="YAML file of rules replacing the built-in ones by id "
+                    "(see tiedhands rules show).")]
+
+
+# ------------------------------------------------------------------- output
+def write_output(text: str, output: Path | None, force: bool) -> None:
+    """``text`` to stdout, or atomically to ``output`` (never over a file without force)."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text, force=force)
+
+
+def emit_report(report: Report, output_format: str, output: Path | None, force: bool) -> None:
+    """Print a report (rich tables on a terminal) or write it to ``output``."""
+    if output is None and output_format == "table":
+        print_styled(report, stdout_console())
+    else:
+        write_output(render_report(report, output_format), output, force)
+
+
+def refuse_existing(path: Path | None, force: bool, option: str) -> None:
+    """Refuse early, before any work, to overwrite a file without ``--force``."""
+    if path is not None and not force and path.exists():
+        raise InputError("the file already exists; use --force to overwrite it",
+                         source=str(path), field=option)
+
+
+def rulebook_from(rules: Path | None) -> Rulebook:
+    """The rulebook in effect: the built-in rules, replaced by id from ``rules``."""
+    return load_rulebook(None if rules is None else str(rules))
+
+
+def check_codes(ally: int | None, beneficiaries: Sequence[int]) -> None:
+    """Refuse a code that is not a Correlates of War state."""
+    for option, codes in (("--ally", [] if ally is None else [ally]), ("--for", beneficiaries)):
+        for code in codes:
+            if code not in cow_states():
+                raise InputError(f"{code} is not a Correlates of War state code",
+                                 field=option, expected="a COW code, e.g. 2 = USA, 365 = Russia")
+
+
+def check_overrides(overrides: Sequence[str]) -> None:
+    """Refuse a ``--param`` with an unknown name or a value outside its domain, up front."""
+    for text in overrides:
+        name, value = parse_assignment(text)
+        REGISTRY[name].check(value, f"--param {name}")
+
+
+# ------------------------------------------------------------------ analyze
+def analyze_command(
+    treaty: Annotated[str, typer.Option(help="A built-in treaty id or a YAML file.")],
+    scenario: Annotated[str, typer.Option(help="A built-in scenario id or a YAML file.")],
+    ally: Annotated[int | None, typer.Option(
+        help="COW code of the ally (default: the scenario's first listed ally that is a "
+             "party, else the treaty's first party).")] = None,
+    for_: Annotated[list[int] | None, typer.Option(
+        "--for", help="COW code of a belligerent the ally is analysed for (repeatable; "
+                      "default: from the scenario).")] = None,
+    param: ParamOption = None,
+    rules: RulesOption = None,
+    output_format: ReportFormatOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    export_efg: Annotated[Path | None, typer.Option(
+        "--export-efg", help="Also write the analysed game (at a_eff = δ·a) as a Gambit "
+                             ".efg file.")] = None,
+) -> None:
+    """Does the treaty's audience cost change what the ally does, and does it deter?
+
+    Checks coverage, applies the rules, solves the extended-deterrence game
+    exactly without and with the audience cost, and prints the verdict, the
+    threshold a*, the subgame-perfect equilibrium and the Nash equilibria.
+    """
+    try:
+        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        check_codes(ally, for_ or [])
+        refuse_existing(output, force, "--output")
+        refuse_existing(export_efg, force, "--export-efg")
+        rulebook = rulebook_from(rules)
+        analysis = analyze(load_treaty(treaty), load_scenario(scenario), ally, param or [],
+                           beneficiaries=for_ or None, rulebook=rulebook)
+        report = analysis_report(analysis, provenance(rulebook.fingerprint(),
+                                                      analysis.params.sources))
+        if export_efg is not None:
+            export_game(analysis, export_efg, force)
+        emit_report(report, chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+def export_game(analysis: Analysis, path: Path, force: bool) -> None:
+    """Write the game the verdict solved (at a_eff = δ·a) as a Gambit ``.efg`` file.
+
+    Raises
+    ------
+    InputError
+        When the verdict was decided without solving a game, or the file
+        exists and ``force`` is false.
+    """
+    games = [g for r in analysis.readings if (g := analysed_game(analysis.params, r))]
+    if not games:
+        raise InputError(f"the verdict ({analysis.verdict}) was decided without solving the "
+                         f"game, so there is no game to export", field="--export-efg",
+                         expected="a treaty and scenario whose verdict is binding, "
+                                  "insufficient or irrelevant_credible_anyway")
+    write_game(games[0], path, force=force)
+
+
+# ------------------------------------------------------------------ compare
+def compare_command(
+    treaties: Annotated[list[str] | None, typer.Option(
+        "--treaties", help="A treaty id or YAML file (repeatable, or comma-separated; "
+                           "default: every built-in treaty).")] = None,
+    scenarios: Annotated[list[str] | None, typer.Option(
+        "--scenarios", help="A scenario id or YAML file (repeatable, or comma-separated; "
+                            "default: every built-in scenario).")] = None,
+    param: ParamOption = None,
+    rules: RulesOption = None,
+    output_format: Annotated[CompareFormat | None, typer.Option(
+        "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
+                         "else table).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write to this file (.txt, .json, .csv, .md or .tex) instead "
+                               "of stdout.")] = None,
+    force: ForceOption = False,
+    plot: Annotated[Path | None, typer.Option(
+        help="Also draw the verdicts as a heatmap (.png or .svg).")] = None,
+) -> None:
+    """The verdict of every treaty in every scenario, for each listed ally that is a party.
+
+    The table is a matrix (rows: treaties; columns: scenarios, numbered) of
+    short verdict codes, followed by the cells where the treaty applies.
+    """
+    try:
+        chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
+        image_format = plot_format(plot) if plot is not None else None
+        refuse_existing(output, force, "--output")
+        refuse_existing(plot, force, "--plot")
+        overrides = param or []
+        check_overrides(overrides)
+        rulebook = rulebook_from(rules)
+        cells = compare_with_progress(_treaties(treaties), _scenarios(scenarios), overrides,
+                                      rulebook)
+        record = provenance(rulebook.fingerprint(), overrides=overrides)
+        if plot is not None and image_format is not None:
+            write_bytes_atomic(plot, verdict_heatmap(cells, image_format), force=force)
+        if chosen is CompareFormat.csv:
+            write_output(compare_csv(cells, record), output, force)
+        else:
+            emit_report(compare_report(cells, record), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+def _references(values: Sequence[str]) -> list[str]:
+    """Repeated and comma-separated references, in order, without duplicates."""
+    parts = [part.strip() for value in values for part in value.split(",")]
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def _treaties(references: Sequence[str] | None) -> list[Treaty]:
+    if not references:
+        return list(builtin_treaties())
+    return [load_treaty(reference) for reference in _references(references)]
+
+
+def _scenarios(references: Sequence[str] | None) -> list[Scenario]:
+    if not references:
+        return list(builtin_scenarios())
+    return [load_scenario(reference) for reference in _references(references)]
+
+
+def compare_with_progress(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
+                          overrides: Sequence[str], rulebook: Rulebook) -> list[Cell]:
+    """:func:`analysis.compare.compare` with a transient progress bar on a terminal's stderr."""
+    console = Console(stderr=True)
+    columns = (TextColumn("comparing"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("compare", total=len(treaties) * len(scenarios))
+        return compare(treaties, scenarios, overrides, rulebook=rulebook,
+                       progress=lambda: bar.advance(task))
+
+
+# ------------------------------------------------------------ params, rules
+def params_command(output_format: ReportFormatOption = None, output: OutputOption = None,
+                   force: ForceOption = False) -> None:
+    """The parameters of the game: meaning, default, domain and where the default comes from."""
+    try:
+        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        emit_report(params_report(), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+@rules_app.command("show")
+def rules_show_command(rules: RulesOption = None, output_format: ReportFormatOption = None,
+                       output: OutputOption = None, force: ForceOption = False) -> None:
+    """The rules in effect: help rules, escape rules, the unlisted rule and the fingerprint."""
+    try:
+        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        origin = ("built-in (analysis/data/rules.yaml)" if rules is None
+                  else f"built-in, replaced by id from {rules}")
+        emit_report(rules_report(rulebook_from(rules), origin), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
