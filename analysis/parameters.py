@@ -94,6 +94,11 @@ class ParameterValues:
 
     def replace(self, **changes: Fraction) -> ParameterValues:
         """A copy with some values changed (sources say ``replaced``)."""
+        for name, value in changes.items():
+            if name not in REGISTRY:
+                raise InputError(f"unknown parameter {name!r}", field="parameters",
+                                 expected=f"one of {', '.join(REGISTRY)}")
+            REGISTRY[name].check(Fraction(value), name)
         values = {**self.values, **changes}
         sources = {**self.sources, **{k: "replaced" for k in changes}}
         check_ordering(values, "parameters")
@@ -111,6 +116,11 @@ def parse_number(text: str, field: str) -> Fraction:
     Fraction(3, 2)
     """
     cleaned = text.strip()
+    exponent = re.search(r"[eE]([-+]?\d+)", cleaned)
+    if len(cleaned) > 60 or (exponent is not None and abs(int(exponent.group(1))) > 300):
+        raise InputError(f"{text[:20]!r}... is too long or too large" if len(text) > 20
+                         else f"{text!r} is too large", field=field,
+                         expected="a number of at most 60 characters, exponent at most 300")
     if not _NUMBER.fullmatch(cleaned):
         raise InputError(f"{text!r} is not a number", field=field,
                          expected="a finite number such as 2, 0.3, 1e-3 or 3/2")

@@ -329,18 +329,19 @@ def nash_check(game: ExtensiveFormGame, completion: Play) -> NashCheck:
 
     A reduced strategy says nothing at information sets its owner's own
     choices never reach (the challenger's replies after it keeps the status
-    quo).  There the equilibrium is completed with the selected SPE's play
-    (``completion``) before its subgame-perfect regret is computed, so a Nash
-    equilibrium counts as subgame perfect when some SPE induces it.
+    quo).  An equilibrium is marked subgame perfect when, completed there with
+    the play of some SPE (from ``completion``, which lists them all), its
+    subgame-perfect regret is zero — that is, exactly when some SPE induces it.
     """
     normal, strategies = reduced_strategic_form(game)
     result = extreme_equilibria(normal)
-    spe = unflatten_behaviour(game, min(completion.result.equilibria,
-                                        key=lambda eq: _preference(game, eq)).profile)
+    completions = [unflatten_behaviour(game, eq.profile) for eq in completion.result.equilibria]
     perfect = []
     for equilibrium in result.equilibria:
         behaviour = mixed_to_behaviour(game, strategies, equilibrium.profile)
-        for infoset in unreached_infosets(game, behaviour):
-            behaviour[infoset] = spe[infoset]
-        perfect.append(subgame_perfect_regret(game, behaviour) == 0)
+        silent = unreached_infosets(game, behaviour)
+        perfect.append(any(
+            subgame_perfect_regret(game, [spe[h] if h in silent else behaviour[h]
+                                          for h in range(len(behaviour))]) == 0
+            for spe in completions))
     return NashCheck(result, tuple(perfect))

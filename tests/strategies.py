@@ -431,3 +431,57 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
         "date": max(h["date"] for h in hostilities), "hostilities": hostilities,
         "alignments": alignments, "classifications": classifications,
     }
+
+
+# ------------------------------------------------------------ deterrence-game parameters
+# Parameters of the extended-deterrence game (analysis.parameters), as exact Fractions on
+# small grids and inside the registry's domains: every value ≥ 0, b > 0, probabilities in
+# [0, 1] with p_I ≤ p_L ≤ p_S.  π_I = p_I·v_C - c_C + b decides whether the challenger
+# presses on after an intervention (π_I > 0) or backs down (π_I < 0).
+PAYOFF_NAMES = ("v_C", "c_C", "b", "v_A", "c_A", "c_L")
+"""The parameters measured in payoff units (rescaling them and ``a`` rescales every payoff)."""
+
+
+def small_rationals(low: Fraction | int, high: Fraction | int,
+                    max_denominator: int = 4) -> st.SearchStrategy[Fraction]:
+    """Exact rationals in ``[low, high]`` with small denominators."""
+    return st.fractions(min_value=low, max_value=high, max_denominator=max_denominator)
+
+
+@st.composite
+def win_probabilities(draw: st.DrawFn) -> tuple[Fraction, Fraction, Fraction]:
+    """``(p_I, p_L, p_S)`` with ``0 ≤ p_I ≤ p_L ≤ p_S ≤ 1``, denominators up to 10."""
+    drawn = sorted(draw(st.lists(small_rationals(0, 1, 10), min_size=3, max_size=3)))
+    return drawn[0], drawn[1], drawn[2]
+
+
+@st.composite
+def deterrence_parameters(draw: st.DrawFn, *,
+                          presses_on: bool | None = None) -> dict[str, Fraction]:
+    """Every parameter of the game but ``a``, as a ``--param`` mapping.
+
+    ``presses_on`` fixes the sign of π_I (True: π_I > 0, False: π_I < 0) by choosing
+    c_C; None draws the sign, so that both regimes are exercised equally.  π_I is
+    never 0 here (that knife edge has tests of its own).
+    """
+    p_I, p_L, p_S = draw(win_probabilities())
+    v_C = draw(small_rationals(0, 20))
+    b = draw(small_rationals(Fraction(1, 4), 5))
+    margin = draw(small_rationals(Fraction(1, 4), 10))
+    if presses_on is None:
+        presses_on = draw(st.booleans())
+    # π_I = p_I·v_C + b - c_C: c_C below p_I·v_C + b presses on, above it backs down.
+    c_C = max(Fraction(0), p_I * v_C + b - margin) if presses_on else p_I * v_C + b + margin
+    return {"v_C": v_C, "c_C": c_C, "b": b, "p_I": p_I, "p_L": p_L, "p_S": p_S,
+            "v_A": draw(small_rationals(0, 10)), "c_A": draw(small_rationals(0, 10)),
+            "c_L": draw(small_rationals(0, 10))}
+
+
+def audience_costs() -> st.SearchStrategy[Fraction]:
+    """The nominal audience cost ``a``: exact, in ``[0, 10]``."""
+    return small_rationals(0, 10)
+
+
+def rescalings() -> st.SearchStrategy[Fraction]:
+    """A positive factor to rescale every payoff by."""
+    return small_rationals(Fraction(1, 10), 10, 10)
