@@ -20,28 +20,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from analysis.analysis_reports import (
     COMPARE_SUFFIXES,
-    REPORT_SUFFIXES,
     CompareFormat,
-    ReportFormat,
     analysed_game,
     analysis_report,
     compare_csv,
     compare_report,
     params_report,
-    print_styled,
-    render_report,
     rules_report,
 )
 from analysis.cli_common import chosen_format, fail, stdout_console
 from analysis.compare import Cell, compare
 from analysis.parameters import REGISTRY, parse_assignment
-from analysis.plots import plot_format, verdict_heatmap, write_bytes_atomic
+from analysis.plots import plot_format, verdict_heatmap
 from analysis.provenance import provenance
-from analysis.report import Report
+from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
 from analysis.rules import Rulebook, load_rulebook
 from analysis.verdicts import Analysis, analyze
 from games.errors import InputError
-from games.io.files import write_text_atomic
+from games.io.files import write_bytes_atomic, write_text_atomic
 from games.io.gambit import write_game
 from treaties.load import builtin_scenarios, builtin_treaties, load_scenario, load_treaty
 from treaties.scenario import Scenario
@@ -51,7 +47,7 @@ from treaties.states import cow_states
 rules_app = typer.Typer(help="Show the rules that turn treaty text into the game.",
                         no_args_is_help=True)
 
-ReportFormatOption = Annotated[ReportFormat | None, typer.Option(
+ReportFormatOption = Annotated[OutputFormat | None, typer.Option(
     "--format", help="table, json, markdown or latex (default: from the -o suffix, else "
                      "table).")]
 OutputOption = Annotated[Path | None, typer.Option(
@@ -77,9 +73,9 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
 def emit_report(report: Report, output_format: str, output: Path | None, force: bool) -> None:
     """Print a report (rich tables on a terminal) or write it to ``output``."""
     if output is None and output_format == "table":
-        print_styled(report, stdout_console())
+        print_report(report, stdout_console())
     else:
-        write_output(render_report(report, output_format), output, force)
+        write_output(render(report, OutputFormat(output_format)), output, force)
 
 
 def refuse_existing(path: Path | None, force: bool, option: str) -> None:
@@ -136,7 +132,7 @@ def analyze_command(
     threshold a*, the subgame-perfect equilibrium and the Nash equilibria.
     """
     try:
-        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        chosen = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
         check_codes(ally, for_ or [])
         refuse_existing(output, force, "--output")
         refuse_existing(export_efg, force, "--export-efg")
@@ -251,7 +247,7 @@ def params_command(output_format: ReportFormatOption = None, output: OutputOptio
                    force: ForceOption = False) -> None:
     """The parameters of the game: meaning, default, domain and where the default comes from."""
     try:
-        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        chosen = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
         emit_report(params_report(), chosen, output, force)
     except InputError as error:
         raise fail(error) from None
@@ -262,7 +258,7 @@ def rules_show_command(rules: RulesOption = None, output_format: ReportFormatOpt
                        output: OutputOption = None, force: ForceOption = False) -> None:
     """The rules in effect: help rules, escape rules, the unlisted rule and the fingerprint."""
     try:
-        chosen = chosen_format(output_format, output, REPORT_SUFFIXES, ReportFormat.table)
+        chosen = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
         origin = ("built-in (analysis/data/rules.yaml)" if rules is None
                   else f"built-in, replaced by id from {rules}")
         emit_report(rules_report(rulebook_from(rules), origin), chosen, output, force)

@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from analysis.compare import Cell
 from analysis.models.deterrence import ACTION_LABELS, deterrence_game, numeric_game
 from analysis.parameters import DEFAULTS_SOURCE, PARAMETERS, ParameterValues
 from analysis.provenance import Provenance
-from analysis.report import OutputFormat, Report, Section, joined, render
+from analysis.report import Math, Report, Section, Styled, joined
 from analysis.rules import ACTIONS, Rulebook
 from analysis.verdicts import ACTION_VERBS, Analysis, Play, Reading
 from games.extensive_form import ExtensiveFormGame
@@ -36,15 +30,6 @@ from games.play import equilibrium_path, unflatten_behaviour
 from games.results import Equilibrium
 from games.strategic import mixed_to_behaviour, reduced_strategies, unreached_infosets
 from treaties.states import cow_states
-
-
-class ReportFormat(StrEnum):
-    """Output formats of ``analyze``, ``params`` and ``rules show``."""
-
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    latex = "latex"
 
 
 class CompareFormat(StrEnum):
@@ -57,8 +42,6 @@ class CompareFormat(StrEnum):
     latex = "latex"
 
 
-REPORT_SUFFIXES = {".json": ReportFormat.json, ".md": ReportFormat.markdown,
-                   ".txt": ReportFormat.table, ".tex": ReportFormat.latex}
 COMPARE_SUFFIXES = {".json": CompareFormat.json, ".md": CompareFormat.markdown,
                     ".txt": CompareFormat.table, ".tex": CompareFormat.latex,
                     ".csv": CompareFormat.csv}
@@ -75,24 +58,6 @@ RECORD_FIELDS = ("treaty", "scenario", "ally", "verdict", "threshold", "threshol
                  "threshold_effective", "threshold_effective_float", "delta", "delta_float",
                  "deters", "ties", "explanation")
 """The fields of one ``compare`` record (JSON and CSV)."""
-
-
-class Styled(str):
-    """Cell text with a rich style for the table format; other formats show the text."""
-
-    style: str
-
-    def __new__(cls, text: str, style: str) -> Styled:
-        """Text ``text`` shown in ``style`` (e.g. ``"dim"``) in rich tables."""
-        made = super().__new__(cls, text)
-        made.style = style
-        return made
-
-
-class Math(str):
-    """Cell text that is a LaTeX formula: verbatim in ``$…$`` in LaTeX, as is elsewhere."""
-
-    __slots__ = ()
 
 
 # ------------------------------------------------------------------- numbers
@@ -509,87 +474,3 @@ def rules_report(rulebook: Rulebook, origin: str) -> Report:
     )
     data = {**rulebook.model_dump(mode="json"), "fingerprint": fingerprint, "origin": origin}
     return Report(sections, data, (f"Rules: {origin}; fingerprint {fingerprint}",))
-
-
-# ----------------------------------------------------------------- rendering
-def render_report(report: Report, output_format: str, *, width: int = 120) -> str:
-    """The report as text: ``table``, ``json``, ``markdown`` or ``latex``."""
-    if output_format == "json":
-        return json.dumps(report.data, indent=2, ensure_ascii=False) + "\n"
-    if output_format == "markdown":
-        return render(report, OutputFormat.markdown)
-    if output_format == "latex":
-        return render_latex(report)
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
-                      highlight=False)
-    print_styled(report, console)
-    return buffer.getvalue()
-
-
-def print_styled(report: Report, console: Console) -> None:
-    """Print the report as rich tables, honouring :class:`Styled` cells."""
-    for section in report.sections:
-        table = Table(title=Text(section.title), title_justify="left")
-        for k, column in enumerate(section.columns):
-            cells = [row[k] for row in section.rows]
-            compact = all(len(c) <= 12 for c in cells) or all(
-                " " not in c and len(c) <= 32 for c in cells)
-            table.add_column(column, overflow="fold", no_wrap=compact)
-        for row in section.rows:
-            table.add_row(*(Text(c, style=c.style if isinstance(c, Styled) else "")
-                            for c in row))
-        console.print(table)
-        for note in section.notes:
-            console.print(Text(note))
-    for line in report.summary:
-        console.print(Text(line), soft_wrap=True)
-
-
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}", "δ": r"$\delta$", "≥": r"$\geq$",
-                  "≤": r"$\leq$", "×": r"$\times$", "→": r"$\rightarrow$", "·": r"$\cdot$",
-                  "…": r"\ldots{}", "—": "---", "–": "--", "“": "``", "”": "''",
-                  "†": r"\dag{}", "\n": r"\newline "}
-_LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
-
-
-def latex_escape(text: str) -> str:
-    r"""Text safe in a LaTeX document: ``&``, ``%``, ``_``, ``#``, ``$`` and friends escaped.
-
-    Examples
-    --------
-    >>> latex_escape("50% of a_eff & #1 costs $2")
-    '50\\% of a\\_eff \\& \\#1 costs \\$2'
-    """
-    return _LATEX_PATTERN.sub(lambda match: _LATEX_SPECIAL[match.group(0)], text)
-
-
-def _latex_cell(text: str) -> str:
-    if isinstance(text, Math):
-        return f"${text}$" if text else ""
-    return latex_escape(text)
-
-
-def render_latex(report: Report) -> str:
-    """Each section as a ``tabular`` (prose columns wrap), notes and summary as paragraphs."""
-    lines: list[str] = []
-    for section in report.sections:
-        lines += [rf"\noindent\textbf{{{latex_escape(section.title)}}}\par", r"\smallskip",
-                  r"\noindent"]
-        spec = "".join(_latex_column(section, k) for k in range(len(section.columns)))
-        lines += [rf"\begin{{tabular}}{{{spec}}}", r"\hline",
-                  " & ".join(latex_escape(c) for c in section.columns) + r" \\", r"\hline"]
-        lines += [" & ".join(_latex_cell(c) for c in row) + r" \\" for row in section.rows]
-        lines += [r"\hline", r"\end{tabular}", r"\par"]
-        lines += [rf"\noindent {latex_escape(note)}\par" for note in section.notes]
-        lines.append(r"\medskip")
-    lines += [rf"\noindent{{\footnotesize {latex_escape(line)}}}\par" for line in report.summary]
-    return "\n".join(lines) + "\n"
-
-
-def _latex_column(section: Section, k: int) -> str:
-    """``l`` for short cells, a wrapping ``p{…}`` column for prose."""
-    prose = any(len(row[k]) > 40 for row in section.rows)
-    return r"p{0.4\linewidth}" if prose else "l"

@@ -8,8 +8,6 @@ ids is fixed and the date is left out, so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -109,66 +107,3 @@ def _figure(treaties: Sequence[str], scenarios: Sequence[str],
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
                 frameon=False)
     return figure
-
-
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically; refuse to replace a file unless ``force``.
-
-    The bytes go to a temporary file in the same directory and are moved into
-    place with :func:`os.replace` (with ``force``) or a hard link, which fails
-    if the name is taken (without it), like
-    :func:`games.io.files.write_text_atomic`.
-
-    Raises
-    ------
-    InputError
-        If the file exists and ``force`` is false, or it cannot be written.
-    """
-    name = os.fspath(path)
-    if not force and os.path.lexists(name):
-        raise InputError("the file already exists; use --force to overwrite it", source=name)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(name)}.",
-                                             suffix=".tmp",
-                                             dir=os.path.dirname(os.path.abspath(name)))
-    except OSError as error:
-        raise InputError(f"cannot write the file: {error.strerror or error}",
-                         source=name) from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _new_mode())
-        _move(temporary, name, force)
-    except FileExistsError as error:
-        raise InputError("the file already exists; use --force to overwrite it",
-                         source=name) from error
-    except OSError as error:
-        raise InputError(f"cannot write the file: {error.strerror or error}",
-                         source=name) from error
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
-
-
-def _move(temporary: str, name: str, force: bool) -> None:
-    """Move into place: replace with ``force``, else link (FileExistsError if taken)."""
-    if force:
-        os.replace(temporary, name)
-        return
-    try:
-        os.link(temporary, name)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links on this file system
-        if os.path.lexists(name):
-            raise FileExistsError(name) from None
-        os.replace(temporary, name)
-
-
-def _new_mode() -> int:
-    """Permissions of a newly created file under the current umask."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return int(0o666 & ~umask)

@@ -1,15 +1,16 @@
-"""One report, three formats: rich table, Markdown, JSON.
+"""One report, four formats: rich table, Markdown, LaTeX, JSON.
 
 A command builds a :class:`Report` (titled sections of rows, plus a JSON
 document with the same content in full) and :func:`render` writes it in the
 format asked for.  Tables are for reading; JSON is for programs and carries
-everything; Markdown is for pasting into papers and issues.
+everything; Markdown and LaTeX are for pasting into papers and issues.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,10 +27,29 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    latex = "latex"
 
 
 SUFFIX_FORMATS = {".json": OutputFormat.json, ".md": OutputFormat.markdown,
-                  ".txt": OutputFormat.table}
+                  ".txt": OutputFormat.table, ".tex": OutputFormat.latex}
+
+
+class Styled(str):
+    """Cell text with a rich style for the table format; other formats show the text."""
+
+    style: str
+
+    def __new__(cls, text: str, style: str) -> Styled:
+        """Text ``text`` shown in ``style`` (e.g. ``"dim"``) in rich tables."""
+        made = super().__new__(cls, text)
+        made.style = style
+        return made
+
+
+class Math(str):
+    """Cell text that is a LaTeX formula: verbatim in ``$…$`` in LaTeX, as is elsewhere."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,8 @@ def render(report: Report, output_format: OutputFormat, *, width: int = 120) -> 
         return json.dumps(report.data, indent=2, ensure_ascii=False) + "\n"
     if output_format is OutputFormat.markdown:
         return _markdown(report)
+    if output_format is OutputFormat.latex:
+        return render_latex(report)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
                       highlight=False)
@@ -65,20 +87,26 @@ def render(report: Report, output_format: OutputFormat, *, width: int = 120) -> 
 
 
 def print_report(report: Report, console: Console) -> None:
-    """Print the report's sections as rich tables on a console."""
+    """Print the report's sections as rich tables, honouring :class:`Styled` cells.
+
+    Every text is shown as written: nothing is read as rich markup.
+    """
     for section in report.sections:
         table = Table(title=Text(section.title), title_justify="left", show_lines=False)
         for k, column in enumerate(section.columns):
-            # Ids and statuses (single words) are never broken; prose columns wrap.
-            single_words = all(" " not in row[k] and len(row[k]) <= 32 for row in section.rows)
-            table.add_column(column, overflow="fold", no_wrap=single_words)
+            # Ids, codes and statuses are never broken; prose columns wrap.
+            cells = [row[k] for row in section.rows]
+            compact = all(len(c) <= 12 for c in cells) or all(
+                " " not in c and len(c) <= 32 for c in cells)
+            table.add_column(column, overflow="fold", no_wrap=compact)
         for row in section.rows:
-            table.add_row(*(Text(cell) for cell in row))  # cells are text, never markup
+            table.add_row(*(Text(c, style=c.style if isinstance(c, Styled) else "")
+                            for c in row))
         console.print(table)
         for note in section.notes:
-            console.print(note, markup=False, highlight=False)
+            console.print(Text(note))
     for line in report.summary:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.print(Text(line), soft_wrap=True)
 
 
 def _markdown(report: Report) -> str:
@@ -101,3 +129,52 @@ def _cell(text: str) -> str:
 def joined(values: Sequence[object], separator: str = ", ") -> str:
     """Values as one cell (``—`` when empty)."""
     return separator.join(str(v) for v in values) if values else "—"
+
+
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}", "δ": r"$\delta$", "≥": r"$\geq$",
+                  "≤": r"$\leq$", "×": r"$\times$", "→": r"$\rightarrow$", "·": r"$\cdot$",
+                  "…": r"\ldots{}", "—": "---", "–": "--", "“": "``", "”": "''",
+                  "†": r"\dag{}", "\n": r"\newline "}
+_LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
+
+
+def latex_escape(text: str) -> str:
+    r"""Text safe in a LaTeX document: ``&``, ``%``, ``_``, ``#``, ``$`` and friends escaped.
+
+    Examples
+    --------
+    >>> latex_escape("50% of a_eff & #1 costs $2")
+    '50\\% of a\\_eff \\& \\#1 costs \\$2'
+    """
+    return _LATEX_PATTERN.sub(lambda match: _LATEX_SPECIAL[match.group(0)], text)
+
+
+def _latex_cell(text: str) -> str:
+    if isinstance(text, Math):
+        return f"${text}$" if text else ""
+    return latex_escape(text)
+
+
+def render_latex(report: Report) -> str:
+    """Each section as a ``tabular`` (prose columns wrap), notes and summary as paragraphs."""
+    lines: list[str] = []
+    for section in report.sections:
+        lines += [rf"\noindent\textbf{{{latex_escape(section.title)}}}\par", r"\smallskip",
+                  r"\noindent"]
+        spec = "".join(_latex_column(section, k) for k in range(len(section.columns)))
+        lines += [rf"\begin{{tabular}}{{{spec}}}", r"\hline",
+                  " & ".join(latex_escape(c) for c in section.columns) + r" \\", r"\hline"]
+        lines += [" & ".join(_latex_cell(c) for c in row) + r" \\" for row in section.rows]
+        lines += [r"\hline", r"\end{tabular}", r"\par"]
+        lines += [rf"\noindent {latex_escape(note)}\par" for note in section.notes]
+        lines.append(r"\medskip")
+    lines += [rf"\noindent{{\footnotesize {latex_escape(line)}}}\par" for line in report.summary]
+    return "\n".join(lines) + "\n"
+
+
+def _latex_column(section: Section, k: int) -> str:
+    """``l`` for short cells, a wrapping ``p{…}`` column for prose."""
+    prose = any(len(row[k]) > 40 for row in section.rows)
+    return r"p{0.4\linewidth}" if prose else "l"

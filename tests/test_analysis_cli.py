@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from analysis.analysis_reports import latex_escape
 from analysis.cli import app
 from analysis.parameters import PARAMETERS
 from analysis.provenance import corpus_hash
+from analysis.report import latex_escape
 from analysis.rules import builtin_rulebook
 from games.extensive_form import ExtensiveFormGame
 from games.io.gambit import read_game

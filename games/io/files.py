@@ -9,12 +9,17 @@ from games.errors import InputError
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file unless ``force``.
+    """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"), force=force)
 
-    The text goes to a temporary file in the same directory, is flushed to
-    disk, and is then moved into place, so a reader never sees a partial file.
-    Without ``force`` the final move is a hard link, which fails if the name was
-    taken in the meantime.
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically; refuse to replace a file unless ``force``.
+
+    The data go to a temporary file in the same directory, are flushed to
+    disk, and the file is then moved into place, so a reader never sees a
+    partial file.  Without ``force`` the final move is a hard link, which
+    fails if the name was taken in the meantime.
 
     Raises
     ------
@@ -33,8 +38,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = 
         raise InputError(f"cannot write the file: {error.strerror or error}",
                          source=name) from error
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -51,8 +56,6 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = 
     finally:
         if os.path.lexists(temporary):
             os.unlink(temporary)
-
-
 
 
 def _new_mode() -> int:
