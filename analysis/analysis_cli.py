@@ -30,7 +30,7 @@ from analysis.analysis_reports import (
 )
 from analysis.cli_common import chosen_format, fail, stdout_console
 from analysis.compare import Cell, compare
-from analysis.parameters import REGISTRY, parse_assignment
+from analysis.parameters import REGISTRY, parse_assignment, resolve
 from analysis.plots import plot_format, verdict_heatmap
 from analysis.provenance import provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
@@ -58,7 +58,7 @@ ParamOption = Annotated[list[str] | None, typer.Option(
                     "See tiedhands params.")]
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="YAML file of rules replacing the built-in ones by id "
-                    "(see tiedhands rules show).")]
+                    "(the built-in rules: tiedhands rules show).")]
 
 
 # ------------------------------------------------------------------- output
@@ -198,6 +198,7 @@ def compare_command(
         refuse_existing(plot, force, "--plot")
         overrides = param or []
         check_overrides(overrides)
+        resolve(None, overrides)  # the ordering p_I ≤ p_L ≤ p_S, before any work
         rulebook = rulebook_from(rules)
         cells = compare_with_progress(_treaties(treaties), _scenarios(scenarios), overrides,
                                       rulebook)

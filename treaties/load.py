@@ -122,8 +122,7 @@ def validate_document(document: YamlDocument,
     if not isinstance(document.data, dict):
         return None, [InputError("the document is not a mapping of fields",
                                  source=document.source, line=document.line_of(()) or 1,
-                                 expected=f"a {model.__name__.lower()} written as `key: value` "
-                                          "lines")]
+                                 expected="fields written as `key: value` lines")]
     try:
         result = model.model_validate(document.data)
     except ValidationError as error:
