@@ -66,3 +66,19 @@ def normal_to_pygambit(game: NormalFormGame) -> Any:
 def rational(value: object) -> Fraction:
     """A pygambit number as a Fraction."""
     return Fraction(str(value))
+
+
+def pure_equilibria_by_label(game: ExtensiveFormGame,
+                             ) -> set[tuple[tuple[str, ...], tuple[Fraction, ...]]]:
+    """pygambit's pure Nash equilibria of a tree: (each player's strategy label, payoffs)."""
+    import pygambit as gbt
+
+    pg = tree_to_pygambit(game)
+    found = set()
+    for eq in gbt.nash.enumpure_solve(pg).equilibria:
+        labels = []
+        for player in pg.players:
+            [label] = [s.label for s in player.strategies if eq[s] == 1]
+            labels.append(label)
+        found.add((tuple(labels), tuple(rational(eq.payoff(p)) for p in pg.players)))
+    return found

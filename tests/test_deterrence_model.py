@@ -46,7 +46,7 @@ from games.solvers.spe import subgame_perfect_equilibria
 from games.strategic import ReducedStrategy, mixed_to_behaviour, reduced_strategic_form
 from games.subgames import subgame_roots
 from games.symbolic import symbol
-from tests.gambit_bridge import rational, tree_to_pygambit
+from tests.gambit_bridge import pure_equilibria_by_label, rational, tree_to_pygambit
 from tests.strategies import audience_costs, deterrence_parameters
 
 F = Fraction
@@ -354,26 +354,13 @@ def our_spe(game: ExtensiveFormGame) -> dict[tuple[tuple[int, int], ...], tuple[
     return out
 
 
-def gambit_pure_nash(gbt: Any, game: ExtensiveFormGame,
-                     ) -> set[tuple[tuple[str, ...], tuple[Fraction, ...]]]:
-    pg = tree_to_pygambit(game)
-    found = set()
-    for eq in gbt.nash.enumpure_solve(pg).equilibria:
-        labels = []
-        for player in pg.players:
-            [label] = [s.label for s in player.strategies if eq[s] == 1]
-            labels.append(label)
-        found.add((tuple(labels), tuple(rational(eq.payoff(p)) for p in pg.players)))
-    return found
-
-
 @pytest.mark.parametrize("short, a_eff, changes", PYGAMBIT_POINTS)
 def test_spe_set_agrees_with_pygambit(gbt: Any, short: frozenset[Action], a_eff: Fraction,
                                       changes: Mapping[str, Fraction]) -> None:
     game = at(short, a_eff, **changes)
     ours = our_spe(game)
     assert set(ours) == gambit_spe(gbt, game)
-    theirs = gambit_pure_nash(gbt, game)
+    theirs = pure_equilibria_by_label(game)
     _, strategies = reduced_strategic_form(game)
     for eq in subgame_perfect_equilibria(game).equilibria:
         behaviour = unflatten_behaviour(game, eq.profile)

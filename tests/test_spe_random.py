@@ -49,7 +49,7 @@ from tests.strategies import random_tree
 
 pygambit = pytest.importorskip("pygambit")
 
-from tests.gambit_bridge import rational, tree_to_pygambit  # noqa: E402
+from tests.gambit_bridge import pure_equilibria_by_label, rational, tree_to_pygambit  # noqa: E402
 
 F = Fraction
 PI_SEEDS = range(300)
@@ -332,24 +332,10 @@ def pure_reduced_labels(game: ExtensiveFormGame, profile: Sequence[Sequence[Payo
     return tuple(labels)
 
 
-def gambit_pure_equilibria(game: ExtensiveFormGame) -> set[tuple[tuple[str, ...],
-                                                                 tuple[Fraction, ...]]]:
-    """pygambit's pure Nash equilibria: (label of each player's strategy, payoffs)."""
-    pg = tree_to_pygambit(game)
-    found = set()
-    for eq in pygambit.nash.enumpure_solve(pg).equilibria:
-        labels = []
-        for player in pg.players:
-            [label] = [s.label for s in player.strategies if eq[s] == 1]
-            labels.append(label)
-        found.add((tuple(labels), tuple(rational(eq.payoff(p)) for p in pg.players)))
-    return found
-
-
 @pytest.mark.parametrize("seed", PI_SEEDS)
 def test_every_spe_is_a_pygambit_pure_equilibrium(seed: int) -> None:
     game, result = pi_case(seed)
-    theirs = gambit_pure_equilibria(game)
+    theirs = pure_equilibria_by_label(game)
     assert result.equilibria
     for eq in result.equilibria:
         assert (pure_reduced_labels(game, eq.profile), eq.payoffs) in theirs
