@@ -472,5 +472,8 @@ def rules_report(rulebook: Rulebook, origin: str) -> Report:
                 ((unlisted.id, exact_and_decimal(to_fraction(unlisted.delta)), unlisted.why,
                   unlisted.source),)),
     )
-    data = {**rulebook.model_dump(mode="json"), "fingerprint": fingerprint, "origin": origin}
+    data = rulebook.model_dump(mode="json")
+    for rule in [*data["escape"], data["unlisted_escape"]]:
+        rule.update(fraction_fields("delta", to_fraction(rule["delta"])))
+    data.update(fingerprint=fingerprint, origin=origin)
     return Report(sections, data, (f"Rules: {origin}; fingerprint {fingerprint}",))
