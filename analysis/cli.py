@@ -24,6 +24,7 @@ from analysis.cli_common import (
     stdout_console,
 )
 from analysis.render import ProfileLayout, print_table, render_json, render_table
+from analysis.signal_cli import signal_command
 from analysis.treaty_cli import coverage_command, scenario_app, treaty_app
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
@@ -164,6 +165,7 @@ app.add_typer(scenario_app, name="scenario")
 app.command("coverage")(coverage_command)
 app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
+app.command("signal")(signal_command)
 app.command("params")(params_command)
 app.add_typer(rules_app, name="rules")
 

@@ -44,6 +44,8 @@ def tree_to_pygambit(game: ExtensiveFormGame) -> Any:
             if len(set(labels)) != len(labels):
                 labels = [str(k + 1) for k in range(len(labels))]
             g.append_move(handle, owner, labels)
+            if infoset.label:
+                handle.infoset.label = infoset.label
             made[node.infoset] = handle.infoset
             if infoset.probabilities is not None:
                 g.set_chance_probs(handle.infoset,

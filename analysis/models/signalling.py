@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Literal
 
 from games.errors import InputError
+from games.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal
 from games.signalling import SignallingGame
 
 Model = Literal["tying-hands", "sinking-costs"]
@@ -111,6 +112,41 @@ def signalling_game(model: Model, values: Mapping[str, Fraction],
         ALLY_TYPES, [values["q"], 1 - values["q"]], CHALLENGER_TYPES,
         [values["pi_tough"], 1 - values["pi_tough"]], signals, ("Q", "X"),
         sender=sender, receiver=receiver)
+
+
+def extensive_game(model: Model, values: Mapping[str, Fraction],
+                   delta: Fraction) -> ExtensiveFormGame:
+    """The whole game as a tree: chance, the ally's signal, the challenger, the ally's reply.
+
+    Information sets: the ally knows its type (and, later, its signal); the
+    challenger knows its type and the signal.  Labels are ASCII, for Gambit.
+    """
+    check_assumptions(values)
+    signals = ("T", "N") if model == "tying-hands" else ("M", "N")
+    alpha = delta * values["a"] if model == "tying-hands" else Fraction(0)
+    loss = {"R": values["v_R"], "U": values["v_U"]}
+    win = {"tough": values["w_tough"], "weak": values["w_weak"]}
+    branches = []
+    for t in ALLY_TYPES:
+        for tau in CHALLENGER_TYPES:
+            choices = []
+            for signal in signals:
+                cost = alpha if signal == "T" else Fraction(0)
+                sunk = values["m"] if signal == "M" else Fraction(0)
+                reply = Decision("Ally", [
+                    ("F", Terminal((-values["c_A"] - sunk, win[tau]))),
+                    ("B", Terminal((-loss[t] - cost - sunk, values["g"]))),
+                ], infoset=f"ally {t} after {signal} X")
+                choices.append((signal, Decision("Challenger", [
+                    ("Q", Terminal((-sunk, Fraction(0)))), ("X", reply)],
+                    infoset=f"{tau} after {signal}")))
+            branches.append((f"{t} {tau}", Decision("Ally", choices, infoset=f"ally {t}")))
+    prior = [values["q"] * values["pi_tough"], values["q"] * (1 - values["pi_tough"]),
+             (1 - values["q"]) * values["pi_tough"], (1 - values["q"]) * (1 - values["pi_tough"])]
+    tree = Chance([(label, p, branch) for (label, branch), p in zip(branches, prior,
+                                                                      strict=True)])
+    return ExtensiveFormGame.from_tree(tree, players=["Ally", "Challenger"],
+                                       title=f"{model} signalling game")
 
 
 def defaults() -> dict[str, Fraction]:
