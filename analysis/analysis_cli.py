@@ -79,10 +79,30 @@ def emit_report(report: Report, output_format: str, output: Path | None, force: 
 
 
 def refuse_existing(path: Path | None, force: bool, option: str) -> None:
-    """Refuse early, before any work, to overwrite a file without ``--force``."""
-    if path is not None and not force and path.exists():
+    """Refuse early, before any work, an output path that cannot be written.
+
+    A directory, a missing parent directory, or (without ``--force``) an
+    existing file.
+    """
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError("this is a directory", source=str(path), field=option,
+                         expected="a file name")
+    if not path.resolve().parent.is_dir():
+        raise InputError("the directory does not exist", source=str(path), field=option,
+                         expected="a file in an existing directory")
+    if not force and path.exists():
         raise InputError("the file already exists; use --force to overwrite it",
                          source=str(path), field=option)
+
+
+def distinct_outputs(*paths: Path | None) -> None:
+    """Refuse the same file named for two outputs."""
+    named = [p.resolve() for p in paths if p is not None]
+    if len(set(named)) != len(named):
+        raise InputError("the same file is named for two outputs", field="--output",
+                         expected="a different file for each output")
 
 
 def rulebook_from(rules: Path | None) -> Rulebook:
@@ -136,6 +156,7 @@ def analyze_command(
         check_codes(ally, for_ or [])
         refuse_existing(output, force, "--output")
         refuse_existing(export_efg, force, "--export-efg")
+        distinct_outputs(output, export_efg)
         rulebook = rulebook_from(rules)
         analysis = analyze(load_treaty(treaty), load_scenario(scenario), ally, param or [],
                            beneficiaries=for_ or None, rulebook=rulebook)
@@ -196,6 +217,7 @@ def compare_command(
         image_format = plot_format(plot) if plot is not None else None
         refuse_existing(output, force, "--output")
         refuse_existing(plot, force, "--plot")
+        distinct_outputs(output, plot)
         overrides = param or []
         check_overrides(overrides)
         resolve(None, overrides)  # the ordering p_I ≤ p_L ≤ p_S, before any work
@@ -220,15 +242,23 @@ def _references(values: Sequence[str]) -> list[str]:
 
 
 def _treaties(references: Sequence[str] | None) -> list[Treaty]:
-    if not references:
+    if references is None:
         return list(builtin_treaties())
-    return [load_treaty(reference) for reference in _references(references)]
+    return [load_treaty(reference) for reference in _nonempty(references, "--treaties")]
 
 
 def _scenarios(references: Sequence[str] | None) -> list[Scenario]:
-    if not references:
+    if references is None:
         return list(builtin_scenarios())
-    return [load_scenario(reference) for reference in _references(references)]
+    return [load_scenario(reference) for reference in _nonempty(references, "--scenarios")]
+
+
+def _nonempty(references: Sequence[str], option: str) -> list[str]:
+    found = _references(references)
+    if not found:
+        raise InputError("no id or file given", field=option,
+                         expected="ids or files, repeated or separated by commas")
+    return found
 
 
 def compare_with_progress(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],

@@ -24,6 +24,9 @@ from games.errors import InputError
 from games.numbers import to_fraction
 from treaties.scenario import Scenario
 
+MAX_MAGNITUDE = 10**9
+"""Largest absolute value of a parameter (keeps every number printable as a float)."""
+
 DEFAULTS_SOURCE = "illustrative default (see docs/explanation/tied-hands-model.md)"
 
 
@@ -50,7 +53,10 @@ class Parameter:
         return f"{self.name} {'>' if self.lower_open else '≥'} {self.lower}"
 
     def check(self, value: Fraction, field: str) -> None:
-        """Refuse a value outside the domain."""
+        """Refuse a value outside the domain (or beyond ±10⁹, far past any sensible scale)."""
+        if abs(value) > MAX_MAGNITUDE:
+            raise InputError(f"{self.name} = {value} is too large", field=field,
+                             expected=f"a value of at most {MAX_MAGNITUDE} in absolute value")
         below = self.lower is not None and (
             value <= self.lower if self.lower_open else value < self.lower)
         above = self.upper is not None and value > self.upper
@@ -79,7 +85,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 
 REGISTRY: Mapping[str, Parameter] = {p.name: p for p in PARAMETERS}
 
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,8 @@ class ParameterValues:
             if name not in REGISTRY:
                 raise InputError(f"unknown parameter {name!r}", field="parameters",
                                  expected=f"one of {', '.join(REGISTRY)}")
-            REGISTRY[name].check(Fraction(value), name)
-        values = {**self.values, **changes}
+            REGISTRY[name].check(to_fraction(value, field=name), name)
+        values = {**self.values, **{k: to_fraction(v, field=k) for k, v in changes.items()}}
         sources = {**self.sources, **{k: "replaced" for k in changes}}
         check_ordering(values, "parameters")
         return ParameterValues(values, sources)
@@ -116,7 +122,7 @@ def parse_number(text: str, field: str) -> Fraction:
     Fraction(3, 2)
     """
     cleaned = text.strip()
-    exponent = re.search(r"[eE]([-+]?\d+)", cleaned)
+    exponent = re.search(r"[eE]([-+]?\d+)", cleaned, re.ASCII)
     if len(cleaned) > 60 or (exponent is not None and abs(int(exponent.group(1))) > 300):
         raise InputError(f"{text[:20]!r}... is too long or too large" if len(text) > 20
                          else f"{text!r} is too large", field=field,
@@ -180,7 +186,7 @@ def resolve(scenario: Scenario | None = None,
         if name not in REGISTRY:
             raise InputError(f"unknown parameter {name!r}", field="--param",
                              expected=f"one of {', '.join(REGISTRY)}")
-        value = Fraction(value)
+        value = to_fraction(value, field=f"--param {name}")
         REGISTRY[name].check(value, f"--param {name}")
         values[name] = value
         sources[name] = "--param"

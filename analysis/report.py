@@ -136,7 +136,9 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "^": r"\textasciicircum{}", "δ": r"$\delta$", "≥": r"$\geq$",
                   "≤": r"$\leq$", "×": r"$\times$", "→": r"$\rightarrow$", "·": r"$\cdot$",
                   "…": r"\ldots{}", "—": "---", "–": "--", "“": "``", "”": "''",
-                  "†": r"\dag{}", "\n": r"\newline "}
+                  "†": r"\dag{}", "|": r"\textbar{}", "<": r"\textless{}",
+                  ">": r"\textgreater{}", "°": r"\textdegree{}", "′": "'", "″": "''",
+                  "\n": r"\newline "}
 _LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
 
 

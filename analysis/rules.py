@@ -67,10 +67,24 @@ class EscapeRule(BaseModel):
     id: str = Field(description="The rule's id.")
     phrase: str = Field(min_length=3, description="Matched case-insensitively inside the "
                                                    "escape wording.")
-    delta: float = Field(ge=0, le=1, allow_inf_nan=False,
+    delta: float = Field(ge=0, le=1, allow_inf_nan=False, strict=True,
                          description="The factor applied to the audience cost.")
     why: str = Field(min_length=1)
     source: str = Field(min_length=1)
+
+    @field_validator("phrase")
+    @classmethod
+    def _words(cls, phrase: str) -> str:
+        if len(phrase.split()) == 0 or len(" ".join(phrase.split())) < 3:
+            raise problem("the phrase is blank", "at least three characters of words")
+        return phrase
+
+    @field_validator("delta")
+    @classmethod
+    def _not_tiny(cls, delta: float) -> float:
+        if 0 < delta < 1e-6:
+            raise problem(f"the factor {delta} is too small", "0, or at least 0.000001")
+        return delta
 
 
 class UnlistedEscapeRule(BaseModel):
@@ -79,7 +93,7 @@ class UnlistedEscapeRule(BaseModel):
     model_config = _STRICT
 
     id: str
-    delta: float = Field(ge=0, le=1, allow_inf_nan=False)
+    delta: float = Field(ge=0, le=1, allow_inf_nan=False, strict=True)
     why: str = Field(min_length=1)
     source: str = Field(min_length=1)
 
@@ -211,7 +225,7 @@ def modifiers(required_help: Help, escape_wording: Sequence[str],
     for phrase in escape_wording:
         text = " ".join(phrase.lower().split())
         matching = [e for e in rulebook.escape if " ".join(e.phrase.lower().split()) in text]
-        escape = max(matching, key=lambda e: len(e.phrase), default=None)
+        escape = max(matching, key=lambda e: len(" ".join(e.phrase.split())), default=None)
         if escape is not None:
             factor = to_fraction(escape.delta)
             matches.append(EscapeMatch(phrase, escape.id, factor, True))

@@ -217,8 +217,8 @@ def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook
     a_eff = found.delta * params["a"]
     game = deterrence_game(found.short)
     values = {k: v for k, v in params.values.items() if k != "a"}
-    without = solve_play(game, values, Fraction(0))
-    with_cost = solve_play(game, values, a_eff)
+    without = solve_play(game, values, Fraction(0), found.short)
+    with_cost = solve_play(game, values, a_eff, found.short)
     threshold_eff = threshold_effective(game, values, without.presses_on, found.short)
     latex = threshold_latex(game, without.presses_on, found.short)
     nash = nash_check(numeric_game(game, values, a_eff), with_cost) if with_nash else None
@@ -251,11 +251,11 @@ def _fraction(value: Fraction) -> str:
 
 
 def solve_play(game: ExtensiveFormGame, values: Mapping[str, Fraction],
-               a_eff: Fraction) -> Play:
+               a_eff: Fraction, short: frozenset[Action] = frozenset()) -> Play:
     """Solve the game exactly at ``a_eff`` and select the SPE by the documented tie rule."""
     numeric = numeric_game(game, values, a_eff)
     result = subgame_perfect_equilibria(numeric)
-    selected = min(result.equilibria, key=lambda eq: _preference(numeric, eq))
+    selected = min(result.equilibria, key=lambda eq: _preference(numeric, eq, short))
     behaviour = unflatten_behaviour(numeric, selected.profile)
 
     def chosen(infoset: int) -> int:
@@ -266,11 +266,18 @@ def solve_play(game: ExtensiveFormGame, values: Mapping[str, Fraction],
                 len(result.equilibria) > 1, result)
 
 
-def _preference(game: ExtensiveFormGame, equilibrium: Equilibrium) -> tuple[int, ...]:
-    """Sort key of the tie rule: back down, then the most compliant response, then no challenge."""
+def _preference(game: ExtensiveFormGame, equilibrium: Equilibrium,
+                short: frozenset[Action] = frozenset()) -> tuple[int, ...]:
+    """Sort key of the tie rule: back down; then a compliant response before one that falls
+    short, the most forceful first (I, L, S); then no challenge."""
     behaviour = unflatten_behaviour(game, equilibrium.profile)
-    order = [_CHALLENGER_INFOSETS[a] for a in ACTIONS] + [_ALLY_INFOSET, _ROOT_INFOSET]
-    return tuple(next(k for k, p in enumerate(behaviour[h]) if p == 1) for h in order)
+
+    def chosen(infoset: int) -> int:
+        return next(k for k, p in enumerate(behaviour[infoset]) if p == 1)
+
+    ally = ACTIONS[chosen(_ALLY_INFOSET)]
+    return (*(chosen(_CHALLENGER_INFOSETS[a]) for a in ACTIONS),
+            int(ally in short), ACTIONS.index(ally), chosen(_ROOT_INFOSET))
 
 
 def _ally_values(game: ExtensiveFormGame,

@@ -260,3 +260,39 @@ def test_corpus_hash_is_twelve_hex_digits() -> None:
 def test_latex_escape_covers_the_special_characters() -> None:
     assert latex_escape("a_eff & 50% #1 $2 {x}") == r"a\_eff \& 50\% \#1 \$2 \{x\}"
     assert latex_escape("back\\slash") == r"back\textbackslash{}slash"
+
+
+# ------------------------------------------------------------ review regressions
+def test_tie_rule_prefers_a_compliant_response_under_a_custom_rule(tmp_path: Path) -> None:
+    # With only limited aid short and a_eff equal to the threshold, the ally is indifferent
+    # between limited aid and staying out; the tie rule takes the compliant response.
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("help:\n  - id: help-all-means\n    required_help: all_means\n"
+                     "    short: [L]\n    why: test\n    source: test\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "analyze", "--treaty", "china-dprk-1961", "--scenario", "korea-dprk-attacked",
+        "--rules", str(rules), "--param", "a=1/5", "--format", "json"], env=ENV)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["ally_action_with"] != "L"
+    assert data["verdict"] in ("binding", "irrelevant_credible_anyway")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["analyze", "--param", "a=99999999999e300"], "is too large"),
+    (["compare", "--treaties", " , "], "no id or file given"),
+    (["compare", "--scenarios", ""], "no id or file given"),
+    (["analyze", "-o", "/", "--format", "json"], "this is a directory"),
+    (["analyze", "-o", "/no/such/dir/x.json"], "the directory does not exist"),
+])
+def test_review_refusals(args: list[str], words: str) -> None:
+    base = ["--treaty", "china-dprk-1961", "--scenario", "korea-dprk-attacked"] \
+        if args[0] == "analyze" else []
+    result = CliRunner().invoke(app, [*args[:1], *base, *args[1:]], env=ENV)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+
+
+def test_latex_escapes_bars_angles_and_degrees() -> None:
+    assert latex_escape("a | b > 0 < 1, 21°30′") == (
+        r"a \textbar{} b \textgreater{} 0 \textless{} 1, 21\textdegree{}30'")

@@ -442,3 +442,11 @@ def test_modifiers_refuse_a_level_without_a_rule() -> None:
     rules = builtin_rulebook()
     with pytest.raises(InputError, match="no help rule"):
         modifiers("everything", [], rules)  # type: ignore[arg-type]
+
+
+def test_float_overrides_are_read_as_the_decimals_written() -> None:
+    from analysis.parameters import resolve
+
+    assert resolve(None, {"a": 1.2})["a"] == Fraction(6, 5)
+    with pytest.raises(InputError):
+        resolve(None, {"a": True})

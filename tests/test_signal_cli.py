@@ -122,15 +122,33 @@ def behaviour_of(eq: SignallingEquilibrium, delta: Fraction, values: dict[str, F
     return plan
 
 
-@pytest.mark.parametrize("model, delta", [("tying-hands", Fraction(1)),
-                                          ("tying-hands", Fraction(1, 2)),
-                                          ("tying-hands", Fraction(0)),
-                                          ("sinking-costs", Fraction(1))])
-def test_every_pbe_has_zero_regret_in_pygambit(model: str, delta: Fraction) -> None:
+def random_values(seed: int) -> dict[str, Fraction]:
+    """Parameters satisfying the model's assumptions (small exact numbers)."""
+    import random
+
+    rng = random.Random(seed)
+    v_U = Fraction(rng.randint(1, 6), 2)
+    c_A = v_U + Fraction(rng.randint(1, 6), 2)
+    return {"q": Fraction(rng.randint(1, 9), 10), "pi_tough": Fraction(rng.randint(1, 9), 10),
+            "v_U": v_U, "c_A": c_A, "v_R": c_A + Fraction(rng.randint(1, 4), 2),
+            "a": Fraction(rng.randint(0, 12), 4), "g": Fraction(rng.randint(1, 3)),
+            "w_weak": -Fraction(rng.randint(1, 3)), "w_tough": Fraction(rng.randint(1, 3)),
+            "m": Fraction(rng.randint(0, 8), 4)}
+
+
+CASES = [("tying-hands", Fraction(1), None), ("tying-hands", Fraction(1, 2), None),
+         ("tying-hands", Fraction(0), None), ("sinking-costs", Fraction(1), None)] + [
+    (model, Fraction(seed % 5, 4), seed) for seed in range(40)
+    for model in ("tying-hands", "sinking-costs")]
+
+
+@pytest.mark.parametrize("model, delta, seed", CASES)
+def test_every_pbe_has_zero_regret_in_pygambit(model: str, delta: Fraction,
+                                               seed: int | None) -> None:
     gbt = pytest.importorskip("pygambit")
     from tests.gambit_bridge import tree_to_pygambit
 
-    values = defaults()
+    values = defaults() if seed is None else random_values(seed)
     tree = extensive_game(model, values, delta)  # type: ignore[arg-type]
     pg = tree_to_pygambit(tree)
     scale = max(abs(v) for o in tree.outcomes for v in o.payoffs)

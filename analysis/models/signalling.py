@@ -88,6 +88,9 @@ def signalling_game(model: Model, values: Mapping[str, Fraction],
                     delta: Fraction) -> SignallingGame:
     """The signalling stage of the TH or SC game, the ally's move after X solved."""
     check_assumptions(values)
+    if not 0 <= delta <= 1:
+        raise InputError(f"δ = {delta} is outside [0, 1]", field="delta",
+                         expected="a share between 0 and 1")
     signals = ("T", "N") if model == "tying-hands" else ("M", "N")
     alpha = delta * values["a"] if model == "tying-hands" else Fraction(0)
     loss = {"R": values["v_R"], "U": values["v_U"]}
