@@ -29,6 +29,10 @@ demo: $(VENV)/.installed-core
 	@echo
 	@echo "== Why the USSR could stay out of the 1962 Sino-Indian war without breaking its treaty =="
 	$(BIN)/tiedhands coverage --treaty sino-soviet-1950 --scenario sino-indian-1962
+	@echo
+	@echo "== Tying hands as a signal: a binding treaty separates, an exempt one is cheap talk =="
+	$(BIN)/tiedhands signal --treaty china-dprk-1961 --scenario korea-dprk-attacked
+	$(BIN)/tiedhands signal --treaty sino-soviet-1950 --scenario sino-indian-1962
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check games treaties analysis tests benchmarks
