@@ -1,21 +1,18 @@
-"""The ``compare --plot`` heatmap: verdicts of treaties (rows) in scenarios (columns).
+"""Plots: the ``compare`` verdict heatmap and the ``signal`` (a, δ) regions.
 
 Rendered with matplotlib's Agg canvas (no pyplot, no display) into memory,
 then written atomically.  SVG output is reproducible: the hash salt of its
 ids is fixed and the date is left out, so the same input gives the same bytes.
+matplotlib is imported only when a plot is drawn, so commands start quickly.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
-
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import Any
 
 from analysis.analysis_reports import VERDICT_CODES, cell_code
 from analysis.compare import Cell
@@ -65,8 +62,15 @@ def verdict_heatmap(cells: Sequence[Cell], image_format: str) -> bytes:
     first: dict[tuple[str, str], Cell] = {}
     for cell in cells:
         first.setdefault((cell.treaty.id, cell.scenario.id), cell)
+    return _render(lambda: _figure(treaties, scenarios, first), image_format)
+
+
+def _render(draw: Callable[[], Any], image_format: str) -> bytes:
+    """Draw a figure and save it as PNG or reproducible SVG bytes."""
+    import matplotlib
+
     with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path"}):
-        figure = _figure(treaties, scenarios, first)
+        figure = draw()
         buffer = io.BytesIO()
         metadata: dict[str, str | None] = {"Date": None} if image_format == "svg" else {}
         figure.savefig(buffer, format=image_format, metadata=metadata, bbox_inches="tight",
@@ -81,7 +85,12 @@ def _verdict_index(cell: Cell | None) -> int:
 
 
 def _figure(treaties: Sequence[str], scenarios: Sequence[str],
-            first: Mapping[tuple[str, str], Cell]) -> Figure:
+            first: Mapping[tuple[str, str], Cell]) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     figure = Figure(figsize=(2.5 + 0.75 * len(scenarios), 2.0 + 0.4 * len(treaties)))
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -106,4 +115,49 @@ def _figure(treaties: Sequence[str], scenarios: Sequence[str],
                      label=f"{VERDICT_CODES[v]} {v.replace('_', ' ')}") for v in VERDICTS]
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
                 frameon=False)
+    return figure
+
+
+def signal_regions(values: Mapping[str, Fraction], delta: Fraction, title: str,
+                   image_format: str) -> bytes:
+    """The (a, δ) plane coloured by where the closed forms give a separating PBE, a
+    semi-separating one, or pooling only, with the treaty's point (a, δ) marked."""
+    return _render(lambda: _regions_figure(values, delta, title), image_format)
+
+
+def _regions_figure(values: Mapping[str, Fraction], delta: Fraction, title: str) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from analysis.signal import regions
+
+    a_max = max(Fraction(4), 2 * values["a"])
+    categories = ["P1 separating", "P5 semi-separating", "pooling only"]
+    colours = ["#1b9e77", "#7570b3", "#d9d9d9"]
+    size = 120
+    grid = []
+    for row in range(size):
+        share = Fraction(row, size - 1)
+        line = []
+        for column in range(size):
+            found = regions(values, a_max * Fraction(column, size - 1), share)
+            line.append(0 if "P1 separating" in found else 1 if "P5 semi-separating" in found
+                        else 2)
+        grid.append(line)
+    figure = Figure(figsize=(6, 4.5))
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.imshow(grid, origin="lower", extent=(0, float(a_max), 0, 1), aspect="auto",
+                cmap=ListedColormap(colours), vmin=0, vmax=2, interpolation="nearest")
+    axes.plot(float(values["a"]), float(delta), marker="o", color="black")
+    axes.set_xlabel("nominal audience cost a")
+    axes.set_ylabel("share kept by the treaty's wording, δ")
+    axes.set_title(title, fontsize=9)
+    handles: list[Any] = [Patch(color=c, label=label)
+                          for c, label in zip(colours, categories, strict=True)]
+    handles.append(Line2D([], [], marker="o", color="black", linestyle="", label="this treaty"))
+    axes.legend(handles=handles, fontsize=7, loc="upper right")
     return figure

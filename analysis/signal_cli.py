@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from analysis.analysis_reports import exact
 from analysis.cli_common import chosen_format, emit, fail
+from analysis.plots import signal_regions
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, Section, joined
 from analysis.rules import load_rulebook
-from analysis.signal import CONDITIONS_LATEX, SignalAnalysis, analyze_signal, regions
+from analysis.signal import CONDITIONS_LATEX, SignalAnalysis, analyze_signal
 from games.errors import InputError
 from games.io.files import write_bytes_atomic
 from games.signalling import SignallingGame
@@ -97,46 +94,6 @@ def signal_report(analysis: SignalAnalysis) -> Report:
     return Report(tuple(sections), data, summary)
 
 
-def region_plot(analysis: SignalAnalysis, image_format: str) -> bytes:
-    """The (a, δ) regions where each equilibrium exists (closed forms), the treaty's point."""
-    values = analysis.params
-    a_max = max(Fraction(4), 2 * values["a"])
-    categories = ["P1 separating", "P5 semi-separating", "pooling only"]
-    colours = ["#1b9e77", "#7570b3", "#d9d9d9"]
-    size = 120
-    grid = []
-    for row in range(size):
-        delta = Fraction(row, size - 1)
-        line = []
-        for col in range(size):
-            found = regions(values, a_max * Fraction(col, size - 1), delta)
-            line.append(0 if "P1 separating" in found else 1 if "P5 semi-separating" in found
-                        else 2)
-        grid.append(line)
-    figure = Figure(figsize=(6, 4.5))
-    axes = figure.add_subplot()
-    from matplotlib.colors import ListedColormap
-
-    axes.imshow(grid, origin="lower", extent=(0, float(a_max), 0, 1), aspect="auto",
-                cmap=ListedColormap(colours), vmin=0, vmax=2, interpolation="nearest")
-    point = (float(values["a"]), float(analysis.readings[0].delta))
-    axes.plot(*point, marker="o", color="black")
-    axes.set_xlabel("nominal audience cost a")
-    axes.set_ylabel("share kept by the treaty's wording, δ")
-    axes.set_title(f"Tying hands: {analysis.treaty.id} in {analysis.scenario.id}", fontsize=9)
-    handles: list[Patch | Line2D] = [
-        Patch(color=c, label=label) for c, label in zip(colours, categories, strict=True)]
-    handles.append(Line2D([], [], marker="o", color="black", linestyle="", label="this treaty"))
-    axes.legend(handles=handles, fontsize=7, loc="upper right")
-    buffer = io.BytesIO()
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.hashsalt": "tiedhands"}):
-        figure.savefig(buffer, format=image_format,
-                       metadata={"Date": None} if image_format == "svg" else None)
-    return buffer.getvalue()
-
-
 def signal_command(
     treaty: Annotated[str, typer.Option(help="A built-in treaty id or a YAML file.")],
     scenario: Annotated[str, typer.Option(help="A built-in scenario id or a YAML file.")],
@@ -176,6 +133,8 @@ def signal_command(
                                   rulebook=load_rulebook(None if rules is None else str(rules)))
         emit(signal_report(analysis), output_format, output, force)
         if plot is not None and image_format is not None:
-            write_bytes_atomic(plot, region_plot(analysis, image_format), force=force)
+            title = f"Tying hands: {analysis.treaty.id} in {analysis.scenario.id}"
+            write_bytes_atomic(plot, signal_regions(analysis.params, analysis.readings[0].delta,
+                                                    title, image_format), force=force)
     except InputError as error:
         raise fail(error) from None
