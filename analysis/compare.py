@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from analysis.rules import Rulebook, builtin_rulebook
 from analysis.verdicts import Analysis, analyze
@@ -50,9 +49,3 @@ def compare(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
                 progress()
     return cells
 
-
-def threshold_of(cell: Cell) -> Fraction | None:
-    """The threshold of the first reading, when there is one."""
-    if cell.analysis is None:
-        return None
-    return cell.analysis.readings[0].threshold

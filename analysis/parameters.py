@@ -16,7 +16,7 @@ binds, with threshold a* = 6/5.  Users should set their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -138,16 +138,19 @@ def parse_number(text: str, field: str) -> Fraction:
     return Fraction(cleaned)
 
 
-def parse_assignment(text: str) -> tuple[str, Fraction]:
-    """``name=value`` from the command line, checked against the registry."""
+def parse_assignment(text: str, names: Collection[str] | None = None) -> tuple[str, Fraction]:
+    """``name=value`` from the command line, the name checked against ``names``
+    (default: this registry)."""
+    known = REGISTRY if names is None else names
     name, sign, value = text.partition("=")
     name = name.strip()
     if not sign:
         raise InputError(f"{text!r} is not an assignment", field="--param",
                          expected="name=value, e.g. a=2 or p_I=0.3")
-    if name not in REGISTRY:
+    if name not in known:
         raise InputError(f"unknown parameter {name!r}", field="--param",
-                         expected=f"one of {', '.join(REGISTRY)} (see tiedhands params)")
+                         expected=f"one of {', '.join(known)}"
+                                  + (" (see tiedhands params)" if names is None else ""))
     return name, parse_number(value, f"--param {name}")
 
 

@@ -19,10 +19,9 @@ from analysis.models.signalling import (
     defaults,
     signalling_game,
 )
-from analysis.parameters import parse_number
+from analysis.parameters import parse_assignment
 from analysis.rules import Rulebook, builtin_rulebook, modifiers
 from analysis.verdicts import default_ally
-from games.errors import InputError
 from games.signalling import SignallingGame
 from games.solvers.pbe import PBEResult, all_pbe
 from treaties.coverage import Coverage, coverage
@@ -70,13 +69,8 @@ def signal_params(overrides: Sequence[str]) -> tuple[dict[str, Fraction], dict[s
     values = defaults()
     sources = {name: "classroom default (docs/explanation/signalling.md)" for name in values}
     for text in overrides:
-        name, sign, value = text.partition("=")
-        name = name.strip()
-        if not sign or name not in SIGNAL_REGISTRY:
-            raise InputError(f"unknown parameter {name!r}" if sign else
-                             f"{text!r} is not an assignment", field="--param",
-                             expected=f"name=value with a name among {', '.join(SIGNAL_REGISTRY)}")
-        values[name] = parse_number(value, f"--param {name}")
+        name, value = parse_assignment(text, SIGNAL_REGISTRY)
+        values[name] = value
         sources[name] = "--param"
     check_assumptions(values)
     return values, sources

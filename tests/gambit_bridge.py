@@ -84,3 +84,13 @@ def pure_equilibria_by_label(game: ExtensiveFormGame,
             labels.append(label)
         found.add((tuple(labels), tuple(rational(eq.payoff(p)) for p in pg.players)))
     return found
+
+
+def pygambit_nodes(game: ExtensiveFormGame, pg: Any) -> list[Any]:
+    """pygambit's node for each of our nodes (children are in action order in both)."""
+    handles: list[Any] = [None] * len(game.nodes)
+    handles[0] = pg.root
+    for index, node in enumerate(game.nodes):
+        for child, handle in zip(node.children, handles[index].children, strict=True):
+            handles[child] = handle
+    return handles

@@ -46,7 +46,12 @@ from games.solvers.spe import subgame_perfect_equilibria
 from games.strategic import ReducedStrategy, mixed_to_behaviour, reduced_strategic_form
 from games.subgames import subgame_roots
 from games.symbolic import symbol
-from tests.gambit_bridge import pure_equilibria_by_label, rational, tree_to_pygambit
+from tests.gambit_bridge import (
+    pure_equilibria_by_label,
+    pygambit_nodes,
+    rational,
+    tree_to_pygambit,
+)
 from tests.strategies import audience_costs, deterrence_parameters
 
 F = Fraction
@@ -300,15 +305,6 @@ PYGAMBIT_POINTS = [
 """Parameter points: the defaults, each knife edge, both regimes of π_I."""
 
 
-def gambit_nodes(game: ExtensiveFormGame, pg: Any) -> list[Any]:
-    handles: list[Any] = [None] * len(game.nodes)
-    handles[0] = pg.root
-    for index, node in enumerate(game.nodes):
-        for child, handle in zip(node.children, handles[index].children, strict=True):
-            handles[child] = handle
-    return handles
-
-
 @pytest.fixture
 def gbt() -> Any:
     return pytest.importorskip("pygambit")
@@ -322,7 +318,7 @@ def gambit_spe(gbt: Any, game: ExtensiveFormGame) -> set[tuple[tuple[int, int], 
     below following the profile, defined on and off the path) is the largest.
     """
     pg = tree_to_pygambit(game)
-    handles = gambit_nodes(game, pg)
+    handles = pygambit_nodes(game, pg)
     decisions = [i for i, n in enumerate(game.nodes) if n.infoset is not None]
     found = set()
     for choice in itertools.product(*(range(len(game.nodes[i].children)) for i in decisions)):

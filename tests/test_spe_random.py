@@ -49,7 +49,12 @@ from tests.strategies import random_tree
 
 pygambit = pytest.importorskip("pygambit")
 
-from tests.gambit_bridge import pure_equilibria_by_label, rational, tree_to_pygambit  # noqa: E402
+from tests.gambit_bridge import (  # noqa: E402
+    pure_equilibria_by_label,
+    pygambit_nodes,
+    rational,
+    tree_to_pygambit,
+)
 
 F = Fraction
 PI_SEEDS = range(300)
@@ -374,16 +379,6 @@ def test_imperfect_trees_cover_single_and_several_subgames() -> None:
     # Mixed subgame equilibria occur too.
     assert sum(any(p not in (0, 1) for eq in imperfect_case(s)[1].equilibria
                    for player in eq.profile for p in player) for s in IMPERFECT_SEEDS) >= 30
-
-
-def pygambit_nodes(game: ExtensiveFormGame, pg: Any) -> list[Any]:
-    """pygambit's node for each of our nodes (children are in action order in both)."""
-    handles: list[Any] = [None] * len(game.nodes)
-    handles[0] = pg.root
-    for index, node in enumerate(game.nodes):
-        for child, handle in zip(node.children, handles[index].children, strict=True):
-            handles[child] = handle
-    return handles
 
 
 def gambit_max_regret(game: ExtensiveFormGame, pg: Any,

@@ -37,8 +37,12 @@ from tests.strategies import random_tree, seeded_bimatrix_game
 
 pygambit = pytest.importorskip("pygambit")
 
-from tests.gambit_bridge import rational, tree_to_pygambit  # noqa: E402
-from tests.test_spe_random import behaviour_payoffs, pygambit_nodes  # noqa: E402
+from tests.gambit_bridge import (  # noqa: E402
+    pygambit_nodes,
+    rational,
+    tree_to_pygambit,
+)
+from tests.test_spe_random import behaviour_payoffs  # noqa: E402
 
 F = Fraction
 TREE_SEEDS = range(240)
