@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from games.errors import InputError
 
@@ -16,10 +18,27 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; refuse to replace a file unless ``force``.
 
-    The data go to a temporary file in the same directory, are flushed to
-    disk, and the file is then moved into place, so a reader never sees a
-    partial file.  Without ``force`` the final move is a hard link, which
-    fails if the name was taken in the meantime.
+    See :func:`atomic_output`.
+
+    Raises
+    ------
+    InputError
+        If the file exists and ``force`` is false, or the file cannot be written.
+    """
+    with atomic_output(path, force=force) as temporary, open(temporary, "wb") as stream:
+        stream.write(data)
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[str]:
+    """A temporary file name to write ``path`` through, moved into place on success.
+
+    The temporary file is in the same directory; when the block ends without
+    an error it is flushed to disk and moved into place, so a reader never
+    sees a partial file (on an error it is removed and ``path`` is untouched).
+    Without ``force`` an existing file is refused, up front and again at the
+    end: the final move is then a hard link, which fails if the name was taken
+    in the meantime.
 
     Raises
     ------
@@ -34,13 +53,13 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool
         mode = os.stat(name).st_mode & 0o777 if force and os.path.exists(name) else _new_mode()
         handle, temporary = tempfile.mkstemp(
             prefix=f".{os.path.basename(name)}.", suffix=".tmp", dir=directory)
+        os.close(handle)
     except OSError as error:
         raise InputError(f"cannot write the file: {error.strerror or error}",
                          source=name) from error
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
+        yield temporary
+        with open(temporary, "rb") as stream:
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         if force:
