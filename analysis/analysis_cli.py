@@ -30,11 +30,14 @@ from analysis.analysis_reports import (
 )
 from analysis.cli_common import chosen_format, fail, stdout_console
 from analysis.compare import Cell, compare
+from analysis.compare_draws import compare_draws, shares_csv, shares_report
 from analysis.parameters import REGISTRY, parse_assignment, resolve
 from analysis.plots import plot_format, verdict_heatmap
 from analysis.provenance import provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
 from analysis.rules import Rulebook, load_rulebook
+from analysis.sampling import parse_distributions
+from analysis.sweep import DrawPoints, check_draws
 from analysis.verdicts import Analysis, analyze
 from games.errors import InputError
 from games.io.files import write_bytes_atomic, write_text_atomic
@@ -206,12 +209,24 @@ def compare_command(
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(
         help="Also draw the verdicts as a heatmap (.png or .svg).")] = None,
+    draws: Annotated[int | None, typer.Option(
+        help="Monte Carlo: report each cell's share of draws per verdict over this many "
+             "draws of the --dist parameters.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
+    dist: Annotated[list[str] | None, typer.Option(
+        "--dist", help="A distribution, e.g. p_I=beta(2,5) (repeatable; with --draws; "
+                       "grammar as in tiedhands sweep).")] = None,
 ) -> None:
     """The verdict of every treaty in every scenario, for each listed ally that is a party.
 
     The table is a matrix (rows: treaties; columns: scenarios, numbered) of
-    short verdict codes, followed by the cells where the treaty applies.
+    short verdict codes, followed by the cells where the treaty applies.  With
+    --draws and --dist, each cell gives the share of draws per verdict instead.
     """
+    if draws is not None or dist:
+        compare_draws_command(treaties, scenarios, param or [], rules, output_format, output,
+                              force, plot, draws, seed, dist or [])
+        return
     try:
         chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
         image_format = plot_format(plot) if plot is not None else None
@@ -231,6 +246,50 @@ def compare_command(
             write_output(compare_csv(cells, record), output, force)
         else:
             emit_report(compare_report(cells, record), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | None,
+                          overrides: Sequence[str], rules: Path | None,
+                          output_format: CompareFormat | None, output: Path | None,
+                          force: bool, plot: Path | None, draws: int | None, seed: int,
+                          dist: Sequence[str]) -> None:
+    """``compare --draws N --dist ...``: verdict shares per cell over Monte Carlo draws."""
+    try:
+        chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
+        if plot is not None:
+            raise InputError("--plot with --draws", field="--plot",
+                             expected="the verdict heatmap without --draws, or tiedhands "
+                                      "sweep --draws ... --plot for the shares of one scenario")
+        if draws is None or not dist:
+            raise InputError("--draws and --dist go together", field="--draws" if draws is None
+                             else "--dist", expected="--draws N with at least one --dist")
+        check_draws(draws)
+        refuse_existing(output, force, "--output")
+        check_overrides(overrides)
+        pinned = {parse_assignment(text)[0] for text in overrides}
+        distributions = parse_distributions(dist, pinned)
+        rulebook = rulebook_from(rules)
+        chosen_scenarios = _scenarios(scenarios)
+        for scenario in chosen_scenarios:
+            DrawPoints(distributions, resolve(scenario, overrides).values, seed, draws).chunk(
+                0, 1)
+        console = Console(stderr=True)
+        columns = (TextColumn("comparing"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("compare", total=draws * len(chosen_scenarios))
+            results = compare_draws(_treaties(treaties), chosen_scenarios, overrides,
+                                    distributions, seed, draws, rulebook=rulebook,
+                                    progress=lambda done: bar.advance(task, done))
+        record = provenance(rulebook.fingerprint(), overrides=overrides)
+        description = [f"Monte Carlo: {draws:,} draws, seed {seed}, "
+                       + ", ".join(f"{n} ~ {d}" for n, d in distributions.items())]
+        if chosen is CompareFormat.csv:
+            write_output(shares_csv(results, record), output, force)
+        else:
+            emit_report(shares_report(results, description, record), chosen, output, force)
     except InputError as error:
         raise fail(error) from None
 

@@ -25,6 +25,7 @@ from analysis.cli_common import (
 )
 from analysis.render import ProfileLayout, print_table, render_json, render_table
 from analysis.signal_cli import signal_command
+from analysis.sweep_cli import sweep_command
 from analysis.treaty_cli import coverage_command, scenario_app, treaty_app
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
@@ -166,6 +167,7 @@ app.command("coverage")(coverage_command)
 app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
 app.command("signal")(signal_command)
+app.command("sweep")(sweep_command)
 app.command("params")(params_command)
 app.add_typer(rules_app, name="rules")
 

@@ -62,11 +62,11 @@ def verdict_heatmap(cells: Sequence[Cell], image_format: str) -> bytes:
     first: dict[tuple[str, str], Cell] = {}
     for cell in cells:
         first.setdefault((cell.treaty.id, cell.scenario.id), cell)
-    return _render(lambda: _figure(treaties, scenarios, first), image_format)
+    return render_figure(lambda: _figure(treaties, scenarios, first), image_format)
 
 
-def _render(draw: Callable[[], Any], image_format: str) -> bytes:
-    """Draw a figure and save it as PNG or reproducible SVG bytes."""
+def render_figure(draw: Callable[[], Any], image_format: str) -> bytes:
+    """Draw a figure (``draw`` returns a matplotlib Figure) as PNG or reproducible SVG bytes."""
     import matplotlib
 
     with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path"}):
@@ -122,7 +122,7 @@ def signal_regions(values: Mapping[str, Fraction], delta: Fraction, title: str,
                    image_format: str) -> bytes:
     """The (a, δ) plane coloured by where the closed forms give a separating PBE, a
     semi-separating one, or pooling only, with the treaty's point (a, δ) marked."""
-    return _render(lambda: _regions_figure(values, delta, title), image_format)
+    return render_figure(lambda: _regions_figure(values, delta, title), image_format)
 
 
 def _regions_figure(values: Mapping[str, Fraction], delta: Fraction, title: str) -> Any:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
@@ -492,6 +492,19 @@ def parse_distribution(text: str) -> tuple[str, Distribution]:
         raise InputError(error.message, field=field, expected=error.expected) from None
     check_support(name, dist)
     return name, dist
+
+
+def parse_distributions(texts: Sequence[str], fixed: Collection[str] = ()
+                        ) -> dict[str, Distribution]:
+    """Every ``--dist`` of a command, refusing a parameter given twice or also fixed."""
+    distributions: dict[str, Distribution] = {}
+    for text in texts:
+        name, distribution = parse_distribution(text)
+        if name in distributions or name in fixed:
+            raise InputError(f"{name} is given twice", field=f"--dist {name}",
+                             expected="one distribution or value per parameter")
+        distributions[name] = distribution
+    return distributions
 
 
 def check_support(name: str, dist: Distribution) -> None:
