@@ -33,6 +33,9 @@ demo: $(VENV)/.installed-core
 	@echo "== Tying hands as a signal: a binding treaty separates, an exempt one is cheap talk =="
 	$(BIN)/tiedhands signal --treaty china-dprk-1961 --scenario korea-dprk-attacked
 	$(BIN)/tiedhands signal --treaty sino-soviet-1950 --scenario sino-indian-1962
+	@echo
+	@echo "== Not one parameter choice: verdict shares over 20,000 Monte Carlo draws =="
+	$(BIN)/tiedhands compare --draws 20000 --seed 1 --dist "p_I=beta(2,5)" --dist "a=lognormal(0,1)" --dist "c_A=uniform(1,5)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check games treaties analysis tests benchmarks
@@ -48,6 +51,7 @@ test: lint typecheck pytest
 # Speed against pygambit and nashpy, measured in one run (ratios, never asserted).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_solvers.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
