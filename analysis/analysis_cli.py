@@ -37,7 +37,7 @@ from analysis.provenance import provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
 from analysis.rules import Rulebook, load_rulebook
 from analysis.sampling import parse_distributions
-from analysis.sweep import DrawPoints, check_draws
+from analysis.sweep import DrawPoints, check_draws, first_valid_point
 from analysis.verdicts import Analysis, analyze
 from games.errors import InputError
 from games.io.files import write_bytes_atomic, write_text_atomic
@@ -272,9 +272,10 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
         distributions = parse_distributions(dist, pinned)
         rulebook = rulebook_from(rules)
         chosen_scenarios = _scenarios(scenarios)
+        drawn = {name: f"drawn from {d}" for name, d in distributions.items()}
         for scenario in chosen_scenarios:
-            DrawPoints(distributions, resolve(scenario, overrides).values, seed, draws).chunk(
-                0, 1)
+            base = resolve(scenario, overrides, drawn).values
+            first_valid_point(DrawPoints(distributions, base, seed, draws))
         console = Console(stderr=True)
         columns = (TextColumn("comparing"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=console, transient=True,

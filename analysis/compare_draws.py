@@ -21,7 +21,7 @@ from analysis.provenance import Provenance
 from analysis.report import Report, Section
 from analysis.rules import Rulebook
 from analysis.sampling import Distribution
-from analysis.sweep import DrawPoints, Totals, run_sweep
+from analysis.sweep import DrawPoints, Totals, first_valid_point, run_sweep
 from analysis.verdicts import VERDICTS
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
@@ -48,9 +48,11 @@ def compare_draws(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
     """Every treaty in every scenario over the same ``draws`` Monte Carlo points."""
     found = []
     for scenario in scenarios:
-        base = resolve(scenario, overrides)
-        plans = tuple(plan_readings(treaties, scenario, rulebook=rulebook, base=base.values))
+        base = resolve(scenario, overrides,
+                       {name: f"drawn from {d}" for name, d in distributions.items()})
         points = DrawPoints(distributions, base.values, seed, draws)
+        plans = tuple(plan_readings(treaties, scenario, rulebook=rulebook,
+                                    base=first_valid_point(points)))
         found.append(ScenarioShares(scenario, plans,
                                     run_sweep(plans, points, progress=progress)))
     return found

@@ -155,7 +155,8 @@ def parse_assignment(text: str, names: Collection[str] | None = None) -> tuple[s
 
 
 def resolve(scenario: Scenario | None = None,
-            overrides: Sequence[str] | Mapping[str, Fraction] = ()) -> ParameterValues:
+            overrides: Sequence[str] | Mapping[str, Fraction] = (),
+            varying: Mapping[str, str] | None = None) -> ParameterValues:
     """The parameter values for a scenario: ``--param`` > scenario > default.
 
     Parameters
@@ -164,6 +165,10 @@ def resolve(scenario: Scenario | None = None,
         Its ``params:`` block supplies values (with their one-line reasons).
     overrides
         ``name=value`` strings from the command line, or a mapping.
+    varying
+        Parameters a sweep varies, each with a description that becomes its
+        source (e.g. ``drawn from beta(2, 5)``); their values here are
+        placeholders, and the ordering is checked among the others only.
 
     Raises
     ------
@@ -197,18 +202,25 @@ def resolve(scenario: Scenario | None = None,
     blamed = ("--param" if "--param" in probabilities else
               f"scenario {scenario.id}: params" if scenario is not None
               and any(p.startswith("scenario") for p in probabilities) else "parameters")
-    check_ordering(values, blamed)
+    check_ordering(values, blamed, skip=tuple(varying or ()))
+    for name, description in (varying or {}).items():
+        sources[name] = description
     return ParameterValues(values, sources)
 
 
-def check_ordering(values: Mapping[str, Fraction], field: str) -> None:
-    """Refuse win probabilities out of order: intervention helps most, staying out least."""
-    p_I, p_L, p_S = values["p_I"], values["p_L"], values["p_S"]
-    if not p_I <= p_L <= p_S:
+def check_ordering(values: Mapping[str, Fraction], field: str,
+                   skip: Collection[str] = ()) -> None:
+    """Refuse win probabilities out of order: intervention helps most, staying out least.
+
+    Probabilities named in ``skip`` (varied by a sweep) are left out of the check.
+    """
+    checked = [name for name in ("p_I", "p_L", "p_S") if name not in skip]
+    if any(values[a] > values[b] for a, b in zip(checked, checked[1:], strict=False)):
+        shown = ", ".join(f"{name} = {_show(values[name])}" for name in checked)
         raise InputError(
-            f"p_I = {_show(p_I)}, p_L = {_show(p_L)}, p_S = {_show(p_S)} are out of order",
-            field=field, expected="p_I ≤ p_L ≤ p_S (the ally's help can only lower the "
-                                  "challenger's chance of winning)")
+            f"{shown} are out of order", field=field,
+            expected="p_I ≤ p_L ≤ p_S (the ally's help can only lower the "
+                     "challenger's chance of winning)")
 
 
 def _show(value: Fraction) -> str:

@@ -267,6 +267,24 @@ class GridPicture:
             self.threshold[k, result.points.index] = arrays.threshold
 
 
+def first_valid_point(points: Points, probe: int = 4096) -> dict[str, Fraction]:
+    """The parameters of the first point kept (exact), for planning the readings.
+
+    Which readings depend on the parameters does not depend on the point.
+
+    Raises
+    ------
+    InputError
+        When every point is left out (grid probabilities out of order).
+    """
+    for start, stop in chunks(points.size, probe):
+        chunk = points.chunk(start, stop)
+        if len(chunk.index):
+            return {name: Fraction(float(values[0])) for name, values in chunk.values.items()}
+    raise InputError("every grid point breaks p_I ≤ p_L ≤ p_S", field="--param",
+                     expected="grids and fixed values with p_I ≤ p_L ≤ p_S somewhere")
+
+
 def check_draws(draws: int) -> None:
     """Refuse a number of Monte Carlo draws outside 1..10¹⁰."""
     if not 1 <= draws <= MAX_DRAWS:

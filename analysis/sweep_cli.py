@@ -47,6 +47,7 @@ from analysis.sweep import (
     Points,
     Totals,
     check_draws,
+    first_valid_point,
     run_sweep,
 )
 from analysis.sweep_output import row_writer, rows_format, summary_report
@@ -110,13 +111,14 @@ def sweep_command(
         grids, fixed = _split_params(param or [])
         distributions = _distributions(dist or [], grids, fixed, draws)
         crisis = load_scenario(scenario)
-        base = resolve(crisis, fixed)
+        varying = ({g.name: f"swept: {g}" for g in grids} if draws is None
+                   else {n: f"drawn from {d}" for n, d in distributions.items()})
+        base = resolve(crisis, fixed, varying)
         points: Points = (GridPoints(tuple(grids), base.values) if draws is None
                           else DrawPoints(distributions, base.values, seed, draws))
-        points.chunk(0, min(points.size, 1))  # bad seeds, supports and orderings, up front
         rulebook = rulebook_from(rules)
         plans = plan_readings(_treaties(treaty), crisis, ally, rulebook=rulebook,
-                              base=base.values)
+                              base=first_valid_point(points))
         picture = (GridPicture.empty(tuple(grids), len(plans))
                    if plot is not None and draws is None and len(grids) <= 2 else None)
         with ExitStack() as stack:
@@ -131,9 +133,6 @@ def sweep_command(
             if picture is not None:
                 sinks.append(picture.add)
             totals = _with_progress(plans, points, sinks, chunk_size, scheduler)
-        if totals.points == 0:
-            raise InputError("every grid point breaks p_I ≤ p_L ≤ p_S", field="--param",
-                             expected="grids and fixed values with p_I ≤ p_L ≤ p_S somewhere")
         if plot is not None and image_format is not None:
             image = (grid_plot(plans, picture, crisis.name, image_format)
                      if picture is not None

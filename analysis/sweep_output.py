@@ -113,6 +113,8 @@ def row_writer(path: Path, output_format: RowsFormat, plans: Sequence[ReadingPla
 
         def write(result: ChunkResult) -> None:
             nonlocal writer
+            if len(result.points.index) == 0:  # every point left out: no rows, no file yet
+                return
             table = chunk_table(plans, result)
             if writer is None:
                 writer = (pq.ParquetWriter(temporary, table.schema, compression="zstd")
@@ -160,9 +162,11 @@ def summary_report(plans: Sequence[ReadingPlan], totals: Totals, description: Se
             "threshold_max": float(high) if np.isfinite(high) else None})
     notes = []
     if monte_carlo and totals.attempted:
+        blocks = len(totals.blocks)
         notes.append(f"Rejected and redrawn: {totals.rejected:,} of {totals.attempted:,} draws "
                      f"({_share(totals.rejected, totals.attempted)}) broke p_I ≤ p_L ≤ p_S "
-                     f"or a parameter's domain.")
+                     f"or a parameter's domain (counted over the {blocks:,} whole "
+                     f"block{'s' * (blocks != 1)} of 2¹⁶ points drawn).")
     if totals.left_out:
         notes.append(f"Left out: {totals.left_out:,} grid points break p_I ≤ p_L ≤ p_S.")
     if monte_carlo and n:
