@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 from games.errors import InputError
 from games.numbers import to_fraction
@@ -215,7 +216,7 @@ def check_ordering(values: Mapping[str, Fraction], field: str,
     Probabilities named in ``skip`` (varied by a sweep) are left out of the check.
     """
     checked = [name for name in ("p_I", "p_L", "p_S") if name not in skip]
-    if any(values[a] > values[b] for a, b in zip(checked, checked[1:], strict=False)):
+    if any(values[a] > values[b] for a, b in pairwise(checked)):
         shown = ", ".join(f"{name} = {_show(values[name])}" for name in checked)
         raise InputError(
             f"{shown} are out of order", field=field,
