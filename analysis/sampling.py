@@ -63,6 +63,9 @@ BLOCK_SIZE: int = 2**16
 MAX_GRID_COUNT: int = 10**8
 """Most points in one grid (``count`` of ``start:stop:count``)."""
 
+MIN_NORMAL_MASS = 0.01
+"""Least share of a ``normal``'s mass that must lie in the parameter's domain."""
+
 MIN_ACCEPTED_SHARE = Fraction(1, 10**4)
 """A block whose acceptance falls below this share (after :data:`CAP_ATTEMPTS`) is refused."""
 
@@ -510,7 +513,12 @@ def parse_distributions(texts: Sequence[str], fixed: Collection[str] = ()
 def check_support(name: str, dist: Distribution) -> None:
     """Refuse a distribution whose support does not fit the domain of parameter ``name``.
 
-    A continuous distribution must have its support ``[lo, hi]`` inside the closure of
+    ``normal(μ, σ)`` is the exception: its support is the whole line, so draws outside
+    the domain are rejected and redrawn like draws out of order — a normal truncated to
+    the domain, with the rejected share reported — and it is refused only when less than
+    1% of its mass lies in the domain (use ``truncnormal`` to truncate explicitly).
+
+    Any other continuous distribution must have its support ``[lo, hi]`` inside the closure of
     the domain (an end that is a boundary point has probability 0; :func:`draw_block`
     rejects such a draw should rounding produce it), with finite ends within ±10⁹.  A
     point mass (``lo = hi``, e.g. ``fixed(x)``) must lie in the domain itself, so
@@ -526,10 +534,12 @@ def check_support(name: str, dist: Distribution) -> None:
     --------
     >>> check_support("p_I", Beta(2, 5))
     >>> check_support("p_I", Normal(0.5, 0.1))
+    >>> check_support("p_I", Normal(5, 0.1))
     Traceback (most recent call last):
     ...
-    games.errors.InputError: --dist p_I: normal has support (-inf, inf) but p_I must \
-satisfy 0 ≤ p_I ≤ 1; use beta, uniform or truncnormal (expected a distribution on [0, 1])
+    games.errors.InputError: --dist p_I: normal(5, 0.1) puts 0% of its mass in 0 ≤ p_I ≤ 1, \
+so its draws would almost all be rejected; use beta, uniform or truncnormal (expected a \
+distribution with at least 1% of its mass in the domain)
     """
     if name not in REGISTRY:
         raise InputError(f"unknown parameter {name!r}", field="--dist",
@@ -544,6 +554,17 @@ satisfy 0 ≤ p_I ≤ 1; use beta, uniform or truncnormal (expected a distributi
         return
     lower = -math.inf if parameter.lower is None else float(parameter.lower)
     upper = math.inf if parameter.upper is None else float(parameter.upper)
+    if isinstance(dist, Normal):
+        mass = _normal_mass((lower - dist.mu) / dist.sigma, (upper - dist.mu) / dist.sigma)
+        if mass < MIN_NORMAL_MASS:
+            advice = ("beta, uniform or truncnormal" if parameter.upper is not None
+                      else "lognormal or truncnormal")
+            raise InputError(f"{dist} puts {100 * mass:.2g}% of its mass in {parameter.domain}, "
+                             f"so its draws would almost all be rejected; use {advice}",
+                             field=field,
+                             expected="a distribution with at least 1% of its mass in the "
+                                      "domain")
+        return
     if lo < lower or hi > upper:
         kind = str(dist).partition("(")[0]
         if parameter.upper is not None:
@@ -557,6 +578,13 @@ satisfy 0 ≤ p_I ≤ 1; use beta, uniform or truncnormal (expected a distributi
     if any(math.isfinite(end) and abs(end) > MAX_MAGNITUDE for end in (lo, hi)):
         raise InputError(f"{dist} reaches beyond ±{MAX_MAGNITUDE}", field=field,
                          expected=f"a support within [-{MAX_MAGNITUDE}, {MAX_MAGNITUDE}]")
+
+
+def _normal_mass(low: float, high: float) -> float:
+    """Φ(high) − Φ(low) for the standard normal, accurate in both tails (via erfc)."""
+    if low > 0:  # upper tail: Q(low) − Q(high), Q(z) = 1 − Φ(z) = erfc(z/√2)/2
+        return 0.5 * (math.erfc(low / math.sqrt(2)) - math.erfc(high / math.sqrt(2)))
+    return 0.5 * (math.erfc(-high / math.sqrt(2)) - math.erfc(-low / math.sqrt(2)))
 
 
 # ================================================================================= draws
@@ -768,7 +796,7 @@ def _almost_never(distributions: Mapping[str, Distribution], order: tuple[str, .
             if name not in distributions]
     with_fixed = f" with {', '.join(held)} fixed" if held else ""
     return InputError(
-        f"only {accepted} of {attempted} draws were accepted for {drawn or 'no distribution'}"
+        f"only {accepted:,} of {attempted:,} draws were accepted for {drawn or 'no distribution'}"
         f"{with_fixed}: the ordering p_I ≤ p_L ≤ p_S (or a parameter's domain) is almost "
         "never met", field="--dist",
         expected=f"distributions under which at least 1 draw in {MIN_ACCEPTED_SHARE.denominator}"

@@ -60,8 +60,9 @@ from treaties.load import load_scenario
 def sweep_command(
     scenario: Annotated[str, typer.Option(help="A built-in scenario id or a YAML file.")],
     treaty: Annotated[list[str] | None, typer.Option(
-        help="A treaty id or YAML file (repeatable, or comma-separated; default: every "
-             "built-in treaty).")] = None,
+        "--treaty", "--treaties", help="A treaty id or YAML file (repeatable, or "
+                                       "comma-separated; default: every built-in treaty).")
+    ] = None,
     ally: Annotated[int | None, typer.Option(
         help="COW code of the ally (default: each of the scenario's listed allies that is "
              "a party).")] = None,
@@ -87,7 +88,7 @@ def sweep_command(
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(
         help="Also plot (.png or .svg): a line for one grid, a heatmap for two, verdict "
-             "shares for Monte Carlo.")] = None,
+             "shares for Monte Carlo or three or more grids.")] = None,
     chunk_size: Annotated[int, typer.Option(
         help="Points per chunk (memory ∝ chunk; results do not depend on it).")
     ] = DEFAULT_CHUNK,
@@ -128,8 +129,10 @@ def sweep_command(
                 output_kind, note = rows_format(output, rows)
                 if note:
                     Console(stderr=True).print(note, highlight=False)
+                header = [*_description(crisis.id, grids, distributions, draws, seed, fixed),
+                          provenance(rulebook.fingerprint(), base.sources).line()]
                 sinks.append(stack.enter_context(
-                    row_writer(output, output_kind, plans, force=force)))
+                    row_writer(output, output_kind, plans, force=force, header=header)))
             if picture is not None:
                 sinks.append(picture.add)
             totals = _with_progress(plans, points, sinks, chunk_size, scheduler)

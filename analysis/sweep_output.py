@@ -48,16 +48,25 @@ ROWS_SUFFIXES = {".parquet": RowsFormat.parquet, ".pq": RowsFormat.parquet,
 
 
 def rows_format(path: Path, rows: int) -> tuple[RowsFormat, str | None]:
-    """The format of ``path`` from its suffix; without a known one, Parquet above 10⁶ rows.
+    """The format of ``path`` from its suffix; without any suffix, Parquet above 10⁶ rows.
 
     Returns the format and, when it was not given by the suffix, a note saying so.
+
+    Raises
+    ------
+    InputError
+        For a suffix other than ``.parquet``, ``.pq`` or ``.csv``.
     """
     suffix = path.suffix.lower()
     if suffix in ROWS_SUFFIXES:
         return ROWS_SUFFIXES[suffix], None
+    if suffix:
+        raise InputError(f"cannot write rows to a {suffix} file", source=str(path),
+                         field="--output",
+                         expected="a name ending in .parquet or .csv (or no suffix: Parquet "
+                                  "above 10⁶ rows, CSV below)")
     chosen = RowsFormat.parquet if rows > PARQUET_ABOVE else RowsFormat.csv
-    return chosen, (f"{path}: no .parquet or .csv suffix; writing {chosen.value} "
-                    f"({rows:,} rows)")
+    return chosen, f"{path}: no suffix; writing {chosen.value} ({rows:,} rows)"
 
 
 def chunk_table(plans: Sequence[ReadingPlan], result: ChunkResult) -> Any:
@@ -103,12 +112,17 @@ def chunk_table(plans: Sequence[ReadingPlan], result: ChunkResult) -> Any:
 
 @contextmanager
 def row_writer(path: Path, output_format: RowsFormat, plans: Sequence[ReadingPlan], *,
-               force: bool) -> Iterator[Callable[[ChunkResult], None]]:
-    """A sink writing each chunk's rows to ``path`` (moved into place when done)."""
+               force: bool, header: Sequence[str] = ()) -> Iterator[Callable[[ChunkResult], None]]:
+    """A sink writing each chunk's rows to ``path`` (moved into place when done).
+
+    ``header`` lines (what was swept, the provenance) go into the Parquet
+    file's metadata under ``tiedhands``, or first in a CSV file as ``# `` comments
+    (read it with ``pandas.read_csv(path, comment="#")``).
+    """
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
-    with atomic_output(path, force=force) as temporary:
+    with atomic_output(path, force=force) as temporary, open(temporary, "wb") as stream:
         writer: Any = None
 
         def write(result: ChunkResult) -> None:
@@ -117,10 +131,14 @@ def row_writer(path: Path, output_format: RowsFormat, plans: Sequence[ReadingPla
                 return
             table = chunk_table(plans, result)
             if writer is None:
-                writer = (pq.ParquetWriter(temporary, table.schema, compression="zstd")
-                          if output_format is RowsFormat.parquet
-                          else pa_csv.CSVWriter(temporary, table.schema))
-            writer.write_table(table)
+                if output_format is RowsFormat.parquet:
+                    schema = table.schema.with_metadata({"tiedhands": "\n".join(header)})
+                    writer = pq.ParquetWriter(stream, schema, compression="zstd")
+                else:
+                    stream.write("".join(f"# {line}\n" for line in header).encode())
+                    writer = pa_csv.CSVWriter(stream, table.schema)
+            writer.write_table(table.replace_schema_metadata(writer.schema.metadata)
+                               if output_format is RowsFormat.parquet else table)
 
         try:
             yield write
@@ -152,7 +170,8 @@ def summary_report(plans: Sequence[ReadingPlan], totals: Totals, description: Se
         rows.append((plan.treaty, "—" if plan.ally is None else str(plan.ally), plan.reading,
                      shares, _share(int(totals.deters[k]), n),
                      _share(n - int(totals.challenged[k]), n),
-                     _share(int(totals.ties[k]), n), threshold))
+                     "—" if plan.fixed is not None else _share(int(totals.ties[k]), n),
+                     threshold))
         records.append({
             "treaty": plan.treaty, "ally": plan.ally, "reading": plan.reading,
             "verdicts": {v: int(c) for v, c in zip(VERDICTS, counts, strict=True) if c},

@@ -16,6 +16,7 @@ import numpy as np
 from analysis.analysis_reports import VERDICT_CODES
 from analysis.batch_verdicts import ReadingPlan
 from analysis.plots import VERDICT_COLOURS, render_figure
+from analysis.sampling import Grid
 from analysis.sweep import GridPicture, Totals
 from analysis.verdicts import VERDICTS
 
@@ -79,8 +80,7 @@ def _heatmaps(plans: Sequence[ReadingPlan], picture: GridPicture, title: str) ->
     for axes, k in zip(axes_list, shown, strict=True):
         image = picture.verdict[k].reshape(first.count, second.count).astype(int) + 1
         axes.imshow(image, origin="lower", aspect="auto", interpolation="nearest", cmap=colours,
-                    vmin=-0.5, vmax=len(VERDICTS) + 0.5,
-                    extent=(second.start, second.stop, first.start, first.stop))
+                    vmin=-0.5, vmax=len(VERDICTS) + 0.5, extent=(*_edges(second), *_edges(first)))
         axes.set_xlabel(second.name)
         axes.set_ylabel(first.name)
         axes.set_title(plans[k].label, fontsize=8)
@@ -91,6 +91,12 @@ def _heatmaps(plans: Sequence[ReadingPlan], picture: GridPicture, title: str) ->
     figure.suptitle(title, fontsize=9)
     figure.subplots_adjust(right=1 - 2.0 / (4.2 * len(shown) + 2.2))
     return figure
+
+
+def _edges(grid: Grid) -> tuple[float, float]:
+    """The image edges that centre each cell on its grid value (half a step beyond the ends)."""
+    step = (grid.stop - grid.start) / (grid.count - 1) if grid.count > 1 else 1.0
+    return grid.start - step / 2, grid.stop + step / 2
 
 
 def shares_plot(plans: Sequence[ReadingPlan], totals: Totals, title: str,
@@ -119,15 +125,15 @@ def _shares(plans: Sequence[ReadingPlan], totals: Totals, title: str) -> Any:
     left.set_yticks(rows, labels=labels, fontsize=7)
     left.invert_yaxis()
     left.set_xlim(0, 1)
-    left.set_xlabel("share of points, by verdict", fontsize=8)
-    left.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False)
+    left.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=3, frameon=False,
+                title="share of points, by verdict", title_fontsize=7, alignment="left")
     height = 0.38
     right.barh(rows - height / 2, totals.deters / n, height, color="#fd8d3c",
                label="deterred by the audience cost")
     right.barh(rows + height / 2, (n - totals.challenged) / n, height, color="#3182bd",
                label="challenger does not challenge")
     right.set_xlim(0, 1)
-    right.set_xlabel("share of points", fontsize=8)
-    right.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
-    figure.suptitle(title, fontsize=9, y=1.0)
+    right.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.1), frameon=False,
+                 title="share of points", title_fontsize=7, alignment="left")
+    left.set_title(f"{title}: verdicts over {totals.points:,} points", fontsize=9, loc="left")
     return figure

@@ -209,17 +209,17 @@ def test_constructors_refuse_bad_arguments(build: Callable[[], Distribution]) ->
 
 
 # ============================================================================== supports
-NORMAL_FOR_P_I = ("normal has support (-inf, inf) but p_I must satisfy 0 ≤ p_I ≤ 1; "
-                  "use beta, uniform or truncnormal")
+NORMAL_FOR_P_I = ("normal(5, 0.1) puts 0% of its mass in 0 ≤ p_I ≤ 1, so its draws would "
+                  "almost all be rejected; use beta, uniform or truncnormal")
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("p_I=normal(0.5, 0.1)", NORMAL_FOR_P_I),
+    ("p_I=normal(5, 0.1)", NORMAL_FOR_P_I),
     ("p_S=lognormal(-1, 0.1)", "lognormal has support [0, inf) but p_S must satisfy 0 ≤ p_S ≤ 1"),
     ("p_L=uniform(0.5, 1.5)", "uniform has support [0.5, 1.5] but p_L must satisfy"),
     ("p_L=truncnormal(0.5, 1, -1, 1)", "truncnormal has support [-1, 1] but p_L must satisfy"),
-    ("a=normal(2, 1)", "normal has support (-inf, inf) but a must satisfy a ≥ 0; use lognormal, "
-     "or uniform or truncnormal with lo ≥ 0"),
+    ("a=normal(-10, 1)", "normal(-10, 1) puts 7.6e-22% of its mass in a ≥ 0, so its draws "
+     "would almost all be rejected; use lognormal or truncnormal"),
     ("v_C=uniform(-1, 3)", "uniform has support [-1, 3] but v_C must satisfy v_C ≥ 0"),
     ("b=truncnormal(1, 1, -1, 3)", "but b must satisfy b > 0"),
     ("p_I=fixed(1.5)", "fixed(1.5) puts p_I = 1.5 outside its domain"),
@@ -251,9 +251,21 @@ def test_supports_inside_the_closed_domain_are_accepted() -> None:
 
 def test_support_message_names_the_domain() -> None:
     with pytest.raises(InputError) as caught:
-        check_support("p_I", Normal(0.5, 0.1))
+        check_support("p_I", Normal(5, 0.1))
     assert caught.value.message == NORMAL_FOR_P_I
-    assert caught.value.expected == "a distribution on [0, 1]"
+    assert caught.value.expected == "a distribution with at least 1% of its mass in the domain"
+
+
+def test_a_normal_is_truncated_to_the_domain_by_rejection() -> None:
+    # normal(0.3, 0.1) on 0 ≤ p_I ≤ 1 (p_L = p_S = 1 fixed so the ordering never binds):
+    # a draw is rejected with probability Φ(−3) + 1 − Φ(7) ≈ 0.00135 (closed form).
+    check_support("p_I", Normal(0.3, 0.1))
+    draws = draw_block({"p_I": Normal(0.3, 0.1)}, {"p_L": 1.0, "p_S": 1.0}, 11, 0)
+    values = draws.values["p_I"]
+    assert values.min() >= 0 and values.max() <= 1
+    expected = 0.5 * math.erfc(3 / math.sqrt(2)) + 0.5 * math.erfc(7 / math.sqrt(2))
+    share = draws.rejected / draws.attempted
+    assert abs(share - expected) < 5 * math.sqrt(expected * (1 - expected) / draws.attempted)
 
 
 # ============================================================================ seeds, blocks
@@ -538,7 +550,7 @@ def test_impossible_ordering_is_refused_quickly() -> None:
     assert "p_I ~ uniform(0.6, 0.9)" in error.message
     assert "p_L = 0.5, p_S = 0.8 fixed" in error.message   # p_S at its default
     assert "p_I ≤ p_L ≤ p_S" in error.message and "almost never met" in error.message
-    assert error.message.startswith("only 0 of 1048576 draws were accepted")
+    assert error.message.startswith("only 0 of 1,048,576 draws were accepted")
 
 
 def test_fixed_values_are_checked_up_front() -> None:
@@ -556,8 +568,8 @@ def test_fixed_values_are_checked_up_front() -> None:
         draw_block({"p_I": Uniform(0, 1)}, {"zz": 1.0}, 1, 0)
     with pytest.raises(InputError, match="unknown parameter 'zz'"):
         draw_block({"zz": Uniform(0, 1)}, {}, 1, 0)
-    with pytest.raises(InputError, match="normal has support"):
-        draw_block({"p_I": Normal(0.3, 0.1)}, {}, 1, 0)
+    with pytest.raises(InputError, match="of its mass in"):
+        draw_block({"p_I": Normal(5, 0.1)}, {}, 1, 0)
 
 
 def test_fixed_values_may_be_fractions_and_drawn_names_win() -> None:

@@ -336,7 +336,7 @@ def test_csv_rows_are_byte_identical_whatever_the_chunk_size(tmp_path: Path) -> 
     write_rows(second, points, 65536, RowsFormat.csv)
     write_rows(parquet, points, 65536, RowsFormat.parquet)
     assert first.read_bytes() == second.read_bytes()
-    table = pa_csv.read_csv(first)
+    table = read_rows_csv(first)
     assert table.column_names == list(ROW_COLUMNS)
     assert table.num_rows == totals.points * len(PLANS)
     expected = pq.read_table(parquet).to_pydict()
@@ -382,7 +382,7 @@ def test_a_grid_with_empty_chunks_still_writes_every_kept_row(tmp_path: Path) ->
     path = tmp_path / "rows.csv"
     totals = write_rows(path, points, 2, RowsFormat.csv)
     assert (totals.points, totals.left_out) == (6, 5)
-    table = pa_csv.read_csv(path)
+    table = read_rows_csv(path)
     assert sorted(set(table.column("point").to_pylist())) == [5, 6, 7, 8, 9, 10]
 
 
@@ -391,7 +391,7 @@ def test_a_grid_with_empty_chunks_still_writes_every_kept_row(tmp_path: Path) ->
     ("rows.PQ", 10, RowsFormat.parquet, False),
     ("rows.csv", 10**7, RowsFormat.csv, False),
     ("rows", PARQUET_ABOVE, RowsFormat.csv, True),
-    ("rows.out", PARQUET_ABOVE + 1, RowsFormat.parquet, True),
+    ("rows", PARQUET_ABOVE + 1, RowsFormat.parquet, True),
 ])
 def test_rows_format_from_the_suffix_or_the_size(name: str, rows: int, expected: RowsFormat,
                                                  noted: bool) -> None:
@@ -400,6 +400,19 @@ def test_rows_format_from_the_suffix_or_the_size(name: str, rows: int, expected:
     assert (note is not None) == noted
     if note is not None:
         assert f"writing {expected.value}" in note and f"{rows:,} rows" in note
+
+
+@pytest.mark.parametrize("name", ["rows.out", "rows.json", "rows.txt"])
+def test_rows_to_another_suffix_are_refused(name: str) -> None:
+    with pytest.raises(InputError, match=f"cannot write rows to a {Path(name).suffix} file"):
+        rows_format(Path(name), 10)
+
+
+def read_rows_csv(path: Path) -> Any:
+    """A rows CSV file as a pyarrow table, past its ``# `` header lines."""
+    with open(path, encoding="utf-8") as stream:
+        comments = sum(1 for line in stream if line.startswith("# "))
+    return pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(skip_rows=comments))
 
 
 # ------------------------------------------------------------------------ pictures

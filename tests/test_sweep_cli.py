@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -28,6 +27,7 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from analysis.sweep_output import ROW_COLUMNS
 from analysis.verdicts import VERDICTS
+from tests.test_sweep import read_rows_csv
 
 ENV = {"COLUMNS": "200"}
 KOREA = ("--scenario", "korea-dprk-attacked")
@@ -160,6 +160,9 @@ def test_rows_to_parquet_and_csv(tmp_path: Path) -> None:
     assert run.code == 0 and run.stderr == ""
     table = pq.read_table(parquet)
     assert table.column_names == list(ROW_COLUMNS)
+    header = table.schema.metadata[b"tiedhands"].decode().splitlines()
+    assert header[:2] == ["scenario: korea-dprk-attacked", "grid: a=0:4:21 × p_I=0:1:3"]
+    assert header[2].startswith("provenance: tiedhands ")
     assert table.num_rows == 21 * 2 * 3
     data = table.to_pydict()
     assert data["treaty"][:3] == ["china-dprk-1961", "russia-dprk-2024", "us-rok-1953"]
@@ -170,7 +173,7 @@ def test_rows_to_parquet_and_csv(tmp_path: Path) -> None:
     assert all(t is None for t in data["threshold"][2::3])
     assert all(t is not None and t >= 0 for t in data["threshold"][0::3])
     assert set(data["p_I"]) == {0.0, 0.5}
-    from_csv = pa_csv.read_csv(csv).to_pydict()
+    from_csv = read_rows_csv(csv).to_pydict()
     for name in ("point", "treaty", "ally", "verdict", "threshold", "p_I", "a"):
         assert from_csv[name] == data[name], name
 
@@ -179,9 +182,12 @@ def test_rows_without_a_suffix_are_csv_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "rows"
     run = sweep(*CANONICAL, "--param", "a=0:4:5", "-o", path, "--format", "json")
     assert run.code == 0
-    assert run.stderr.strip() == f"{path}: no .parquet or .csv suffix; writing csv (5 rows)"
-    assert path.read_text(encoding="utf-8").startswith('"point","treaty","ally"')
-    assert pa_csv.read_csv(path).num_rows == 5
+    assert run.stderr.strip() == f"{path}: no suffix; writing csv (5 rows)"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# scenario: korea-dprk-attacked" and lines[1] == "# grid: a=0:4:5"
+    assert lines[2].startswith("# provenance: tiedhands ")
+    assert lines[3].startswith('"point","treaty","ally"')
+    assert read_rows_csv(path).num_rows == 5
 
 
 def test_no_file_is_overwritten_without_force(tmp_path: Path) -> None:
@@ -192,7 +198,7 @@ def test_no_file_is_overwritten_without_force(tmp_path: Path) -> None:
                      "use --force to overwrite it")
     assert path.read_text(encoding="utf-8") == "keep me"
     assert sweep(*args, "-o", path, "--force").code == 0
-    assert pa_csv.read_csv(path).num_rows == 5
+    assert read_rows_csv(path).num_rows == 5
     plot = tmp_path / "plot.svg"
     plot.write_text("keep me", encoding="utf-8")
     assert_bad_input(sweep(*args, "--plot", plot), "--plot", "already exists")
@@ -243,8 +249,8 @@ def test_a_plot_needs_a_known_suffix(tmp_path: Path) -> None:
     (("--param", "a=0:1:3", "--param", "a=0:2:3"), ("--param", "a is swept twice")),
     (("--draws", "10", "--dist", "a=uniform(0,5)", "--param", "a=2"),
      ("--dist a", "a is given twice")),
-    (("--draws", "10", "--dist", "p_I=normal(0.3,0.1)"),
-     ("--dist p_I", "normal has support (-inf, inf) but p_I must satisfy 0 ≤ p_I ≤ 1",
+    (("--draws", "10", "--dist", "p_I=normal(5,0.1)"),
+     ("--dist p_I", "normal(5, 0.1) puts 0% of its mass in 0 ≤ p_I ≤ 1",
       "use beta, uniform or truncnormal")),
     (("--draws", "0", "--dist", "a=uniform(0,5)"), ("--draws", "--draws 0")),
     (("--draws", "10", "--dist", "a=uniform(0,5)", "--seed", "-1"),
