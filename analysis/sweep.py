@@ -23,6 +23,7 @@ as Dask tasks): every point's parameters depend only on the seed and its index.
 from __future__ import annotations
 
 import math
+import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -367,10 +368,30 @@ def _client(address: str) -> Any:
     except ImportError:
         raise InputError("Dask is not installed", field="--scheduler",
                          expected="the dask extra: pip install 'tiedhands[dask]'") from None
+    _probe(address)
     try:
         return Client(address, timeout=10, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as error:
         raise InputError(f"cannot reach the Dask scheduler at {address!r}: {error}",
                          field="--scheduler",
+                         expected="the address of a running scheduler, e.g. "
+                                  "tcp://127.0.0.1:8786") from None
+
+
+def _probe(address: str) -> None:
+    """Fail at once when nothing listens at a ``tcp://host:port`` address.
+
+    (The Dask client would retry a refused connection until its timeout.)
+    """
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme != "tcp" or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=5):
+            pass
+    except OSError as error:
+        raise InputError(f"cannot reach the Dask scheduler at {address!r}: "
+                         f"{error.strerror or error}", field="--scheduler",
                          expected="the address of a running scheduler, e.g. "
                                   "tcp://127.0.0.1:8786") from None

@@ -279,7 +279,7 @@ def test_an_unreachable_scheduler_fails_fast() -> None:
         port = probe.getsockname()[1]
     started = time.monotonic()
     run = sweep(*CANONICAL, "--param", "a=0:1:3", "--scheduler", f"tcp://127.0.0.1:{port}")
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 5  # a refused connection fails at once
     assert_bad_input(run, "--scheduler",
                      f"cannot reach the Dask scheduler at 'tcp://127.0.0.1:{port}'",
                      "the address of a running scheduler")
