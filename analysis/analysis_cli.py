@@ -288,7 +288,7 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
         description = [f"Monte Carlo: {draws:,} draws, seed {seed}, "
                        + ", ".join(f"{n} ~ {d}" for n, d in distributions.items())]
         if chosen is CompareFormat.csv:
-            write_output(shares_csv(results, record), output, force)
+            write_output(shares_csv(results, description, record), output, force)
         else:
             emit_report(shares_report(results, description, record), chosen, output, force)
     except InputError as error:

@@ -87,9 +87,12 @@ def _shares(totals: Totals, k: int) -> str:
 
 
 def _modal(totals: Totals, k: int) -> str:
-    """``IN 43`` — the most frequent verdict's code and percentage."""
+    """``IN 43`` — the most frequent verdict's code and percentage (``EX`` alone at 100%)."""
     j = int(totals.verdicts[k].argmax())
-    return f"{VERDICT_CODES[VERDICTS[j]]} {100 * totals.verdicts[k, j] / max(totals.points, 1):.0f}"
+    code = VERDICT_CODES[VERDICTS[j]]
+    if totals.verdicts[k, j] == totals.points:
+        return code
+    return f"{code} {100 * totals.verdicts[k, j] / max(totals.points, 1):.0f}"
 
 
 def _cell(result: ScenarioShares, treaty: str) -> str:
@@ -106,7 +109,8 @@ def shares_report(results: Sequence[ScenarioShares], description: Sequence[str],
     rows = tuple((t, *(_cell(r, t) for r in results)) for t in treaties)
     legend = ("Scenarios: " + ", ".join(f"{k} = {r.scenario.id}"
                                         for k, r in enumerate(results, start=1)) + ".",
-              "Each cell: the most frequent verdict and its share of the draws in percent ("
+              "Each cell: the most frequent verdict and its share of the draws in percent, "
+              "the code alone when every draw gives it ("
               + ", ".join(f"{c} {v.replace('_', ' ')}" for v, c in VERDICT_CODES.items())
               + "); X/Y: several allies or readings.")
     n = results[0].totals.points if results else 0
@@ -119,20 +123,28 @@ def shares_report(results: Sequence[ScenarioShares], description: Sequence[str],
          f"{100 * (n - int(result.totals.challenged[k])) / max(n, 1):.1f}%")
         for number, result in enumerate(results, start=1)
         for k, plan in enumerate(result.plans) if plan.fixed != "not_applicable")
+    rejected = ", ".join(f"{k} {100 * r.totals.rejected / max(r.totals.attempted, 1):.1f}%"
+                         for k, r in enumerate(results, start=1))
     details = Section("Applicable cells: share of draws per verdict",
                       ("#", "scenario", "treaty", "ally", "reading", "verdicts", "deters",
                        "no challenge"), listed,
                       ("deters: the audience cost deters the challenge (the challenger "
-                       "challenges without it and not with it).",))
+                       "challenges without it and not with it).",
+                       f"Monte Carlo standard error of a share p: √(p(1−p)/{n:,}), at most "
+                       f"{50 / max(n, 1) ** 0.5:.2g} percentage points.",
+                       f"Draws rejected and redrawn for breaking p_I ≤ p_L ≤ p_S or a domain, "
+                       f"by scenario (over whole blocks of 2¹⁶): {rejected}."))
     data = {"sweep": list(description), "cells": share_records(results),
             "provenance": provenance.to_json()}
     return Report((matrix, details), data, (*description, provenance.line()))
 
 
-def shares_csv(results: Sequence[ScenarioShares], provenance: Provenance) -> str:
-    """CSV: a ``# provenance: …`` comment line, a header, one row per reading."""
+def shares_csv(results: Sequence[ScenarioShares], description: Sequence[str],
+               provenance: Provenance) -> str:
+    """CSV: ``# `` comment lines (what was drawn, the provenance), a header, one row per
+    reading."""
     buffer = io.StringIO()
-    buffer.write(f"# {provenance.line()}\n")
+    buffer.writelines(f"# {line}\n" for line in (*description, provenance.line()))
     writer = csv.DictWriter(buffer, fieldnames=SHARE_FIELDS, lineterminator="\n")
     writer.writeheader()
     for record in share_records(results):

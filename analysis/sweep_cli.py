@@ -83,7 +83,7 @@ def sweep_command(
                          "latex.")] = None,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write one row per point and reading here (.parquet or "
-                               ".csv; without a known suffix, Parquet above 10⁶ rows).")
+                               ".csv; with no suffix, Parquet above 10⁶ rows).")
     ] = None,
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(

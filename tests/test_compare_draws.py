@@ -60,7 +60,10 @@ def test_cli_json_and_csv() -> None:
     assert document["sweep"][0].startswith("Monte Carlo: 2,000 draws, seed 3")
     result = RUNNER.invoke(app, [*args, "--format", "csv"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout.split("\n", 1)[1])))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# Monte Carlo: 2,000 draws, seed 3, p_I ~ beta(2, 5)")
+    assert lines[1].startswith("# provenance: tiedhands ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
     assert len(rows) == 1 and float(rows[0]["share_binding"]) == cell["share_binding"]
 
 
