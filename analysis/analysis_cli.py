@@ -212,7 +212,8 @@ def compare_command(
     draws: Annotated[int | None, typer.Option(
         help="Monte Carlo: report each cell's share of draws per verdict over this many "
              "draws of the --dist parameters.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the Monte Carlo draws (default 0; with --draws only).")] = None,
     dist: Annotated[list[str] | None, typer.Option(
         "--dist", help="A distribution, e.g. p_I=beta(2,5) (repeatable; with --draws; "
                        "grammar as in tiedhands sweep).")] = None,
@@ -223,7 +224,7 @@ def compare_command(
     short verdict codes, followed by the cells where the treaty applies.  With
     --draws and --dist, each cell gives the share of draws per verdict instead.
     """
-    if draws is not None or dist:
+    if draws is not None or dist or seed is not None:
         compare_draws_command(treaties, scenarios, param or [], rules, output_format, output,
                               force, plot, draws, seed, dist or [])
         return
@@ -253,8 +254,8 @@ def compare_command(
 def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | None,
                           overrides: Sequence[str], rules: Path | None,
                           output_format: CompareFormat | None, output: Path | None,
-                          force: bool, plot: Path | None, draws: int | None, seed: int,
-                          dist: Sequence[str]) -> None:
+                          force: bool, plot: Path | None, draws: int | None,
+                          seed: int | None, dist: Sequence[str]) -> None:
     """``compare --draws N --dist ...``: verdict shares per cell over Monte Carlo draws."""
     try:
         chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
@@ -263,8 +264,10 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
                              expected="the verdict heatmap without --draws, or tiedhands "
                                       "sweep --draws ... --plot for the shares of one scenario")
         if draws is None or not dist:
-            raise InputError("--draws and --dist go together", field="--draws" if draws is None
-                             else "--dist", expected="--draws N with at least one --dist")
+            raise InputError("--draws, --dist and --seed go together",
+                             field="--draws" if draws is None else "--dist",
+                             expected="--draws N with at least one --dist (and --seed S)")
+        seed = 0 if seed is None else seed
         check_draws(draws)
         refuse_existing(output, force, "--output")
         check_overrides(overrides)
@@ -284,7 +287,8 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
             results = compare_draws(_treaties(treaties), chosen_scenarios, overrides,
                                     distributions, seed, draws, rulebook=rulebook,
                                     progress=lambda done: bar.advance(task, done))
-        record = provenance(rulebook.fingerprint(), overrides=overrides)
+        sources = {**{name: "--param" for name in pinned}, **drawn}
+        record = provenance(rulebook.fingerprint(), sources, overrides)
         description = [f"Monte Carlo: {draws:,} draws, seed {seed}, "
                        + ", ".join(f"{n} ~ {d}" for n, d in distributions.items())]
         if chosen is CompareFormat.csv:

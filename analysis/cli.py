@@ -8,6 +8,7 @@ stderr, never a traceback), 3 when a cap such as ``--max-equilibria`` was reache
 
 from __future__ import annotations
 
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -172,12 +173,19 @@ app.command("params")(params_command)
 app.add_typer(rules_app, name="rules")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``tiedhands`` console script.
 
     Usage errors (an unknown option, a bad option value) become one line on
-    stderr and exit code 2, like every other bad input.
+    stderr and exit code 2, like every other bad input.  SIGTERM (a batch
+    scheduler's kill) is handled like Ctrl-C, so partly written outputs are
+    removed.
     """
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         code = app(standalone_mode=False)
     except typer.Abort:

@@ -1,7 +1,8 @@
 """``compare --draws``: the treaty × scenario matrix over Monte Carlo draws.
 
-Each scenario is swept with the same draws (the same seed, so common random
-numbers across treaties and scenarios); parameters without a distribution take
+Each scenario is swept with the same seed (common random numbers: the raw draws are
+the same, though rejection against each scenario's fixed probabilities can make the
+kept draws differ); parameters without a distribution take
 the scenario's values, ``--param`` overrides, or the defaults.  A cell reports
 the share of draws per verdict and the share in which the audience cost
 deters the challenge.

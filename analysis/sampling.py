@@ -166,6 +166,10 @@ def parse_grid(text: str) -> Grid:
         raise InputError(f"a grid of 1 point needs start = stop (got {_show(start)} and "
                          f"{_show(stop)})", field=field,
                          expected="count ≥ 2, or a single value name=x")
+    if count > 1 and start == stop:
+        raise InputError(f"a grid of {count} points from {_show(start)} to {_show(stop)} "
+                         f"repeats one value", field=field,
+                         expected="start ≠ stop, or a single value name=x")
     parameter = REGISTRY[name]
     parameter.check(start, field)
     parameter.check(stop, field)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import socket
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Protocol
@@ -43,7 +43,7 @@ DEFAULT_CHUNK = 4 * BLOCK_SIZE
 """Points per chunk by default (2¹⁸: a few tens of MB per chunk)."""
 
 MAX_DRAWS = 10**10
-"""Most Monte Carlo draws in one sweep."""
+"""Most points in one sweep (Monte Carlo draws, or the product of the grid counts)."""
 
 PLOT_LIMIT = 10**7
 """Most grid points kept in memory for a plot."""
@@ -84,8 +84,25 @@ def _full(fixed: Mapping[str, Fraction], varying: Mapping[str, FloatArray],
                      else np.full(n, float(fixed[p.name]))) for p in PARAMETERS}
 
 
+ORDER_TOLERANCE = 1e-12
+"""Grid points out of order by at most this (relative) are kept: ``numpy.linspace`` rounds,
+so ``p_I=0:1:11`` gives 0.30000000000000004 where the user means 3/10."""
+
+
 def _ordered(values: Mapping[str, FloatArray]) -> npt.NDArray[np.bool_]:
-    return np.asarray((values["p_I"] <= values["p_L"]) & (values["p_L"] <= values["p_S"]))
+    p_I, p_L, p_S = values["p_I"], values["p_L"], values["p_S"]
+    return np.asarray((p_I <= p_L + ORDER_TOLERANCE * np.maximum(np.abs(p_L), 1.0))
+                      & (p_L <= p_S + ORDER_TOLERANCE * np.maximum(np.abs(p_S), 1.0)))
+
+
+def _grid_values(grid: Grid, steps: npt.NDArray[np.intp]) -> FloatArray:
+    """``numpy.linspace(start, stop, count)[steps]`` without building the whole grid."""
+    if grid.count == 1:
+        return np.full(len(steps), grid.start)
+    step = (grid.stop - grid.start) / (grid.count - 1)
+    values: FloatArray = np.asarray(steps * step + grid.start, dtype=np.float64)
+    values[steps == grid.count - 1] = grid.stop
+    return values
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,9 @@ class GridPoints:
         if repeated:
             raise InputError(f"{', '.join(repeated)} is swept twice", field="--param",
                              expected="one grid per parameter")
+        if self.size > MAX_DRAWS:
+            raise InputError(f"the grids have {self.size:,} points in all", field="--param",
+                             expected=f"at most {MAX_DRAWS:,} points (the product of the counts)")
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -121,7 +141,7 @@ class GridPoints:
         """Grid points ``[start, stop)``, less those with probabilities out of order."""
         index = np.arange(start, stop, dtype=np.int64)
         coordinates = np.unravel_index(index, self.shape) if self.grids else ()
-        varying = {g.name: g.values()[c] for g, c in zip(self.grids, coordinates, strict=True)}
+        varying = {g.name: _grid_values(g, c) for g, c in zip(self.grids, coordinates, strict=True)}
         values = _full(self.fixed, varying, len(index))
         keep = _ordered(values)
         if keep.all():
@@ -242,28 +262,31 @@ class Totals:
 
 @dataclass(frozen=True)
 class GridPicture:
-    """What a grid plot needs: per plan, the verdict code and a* at every grid point.
+    """What a grid plot needs: for the readings drawn, the verdict code and a* at every point.
 
-    Left-out points hold -1 and NaN.
+    ``rows[k]`` is the index (among the sweep's readings) of row *k*; left-out
+    points hold -1 and NaN.
     """
 
     grids: tuple[Grid, ...]
+    rows: tuple[int, ...]
     verdict: npt.NDArray[np.int8]
     threshold: FloatArray
 
     @classmethod
-    def empty(cls, grids: tuple[Grid, ...], plans: int) -> GridPicture:
-        """A picture to fill, refusing grids too large to keep in memory."""
+    def empty(cls, grids: tuple[Grid, ...], rows: Sequence[int]) -> GridPicture:
+        """A picture to fill for readings ``rows``, refusing grids too large to keep in memory."""
         size = math.prod(g.count for g in grids)
-        if size * plans > PLOT_LIMIT:
-            raise InputError(f"{size:,} grid points × {plans} readings are too many to plot",
+        if size * len(rows) > PLOT_LIMIT:
+            raise InputError(f"{size:,} grid points × {len(rows)} readings are too many to plot",
                              field="--plot", expected=f"at most {PLOT_LIMIT:,} in all")
-        return cls(grids, np.full((plans, size), -1, dtype=np.int8),
-                   np.full((plans, size), np.nan))
+        return cls(grids, tuple(rows), np.full((len(rows), size), -1, dtype=np.int8),
+                   np.full((len(rows), size), np.nan))
 
     def add(self, result: ChunkResult) -> None:
         """Copy one chunk's verdicts in."""
-        for k, arrays in enumerate(result.verdicts):
+        for k, row in enumerate(self.rows):
+            arrays = result.verdicts[row]
             self.verdict[k, result.points.index] = arrays.verdict
             self.threshold[k, result.points.index] = arrays.threshold
 
@@ -326,7 +349,7 @@ def run_sweep(plans: Sequence[ReadingPlan], points: Points, *,
         (the ``dask`` extra); results are identical to a local run.
     """
     totals = Totals(tuple(plans))
-    ranges = list(chunks(points.size, chunk_size))
+    ranges = chunks(points.size, chunk_size)
     results = (_local(plans, points, ranges) if scheduler is None
                else _dask(plans, points, ranges, scheduler))
     for result in results:
@@ -339,13 +362,13 @@ def run_sweep(plans: Sequence[ReadingPlan], points: Points, *,
 
 
 def _local(plans: Sequence[ReadingPlan], points: Points,
-           ranges: Sequence[tuple[int, int]]) -> Iterator[ChunkResult]:
+           ranges: Iterable[tuple[int, int]]) -> Iterator[ChunkResult]:
     cache = GameCache()
     for start, stop in ranges:
         yield solve_chunk(plans, points, start, stop, cache)
 
 
-def _dask(plans: Sequence[ReadingPlan], points: Points, ranges: Sequence[tuple[int, int]],
+def _dask(plans: Sequence[ReadingPlan], points: Points, ranges: Iterable[tuple[int, int]],
           address: str) -> Iterator[ChunkResult]:
     """Chunks as Dask tasks, at most a few in flight, collected in order."""
     client = _client(address)
@@ -379,19 +402,24 @@ def _client(address: str) -> Any:
 
 
 def _probe(address: str) -> None:
-    """Fail at once when nothing listens at a ``tcp://host:port`` address.
+    """Refuse a malformed address, and fail at once when nothing listens there.
 
-    (The Dask client would retry a refused connection until its timeout.)
+    Accepted: ``tcp://host:port``, ``tls://host:port`` or ``host:port`` (TCP).  The
+    Dask client would instead retry a refused connection until its timeout.
     """
-    scheme, _, rest = address.partition("://")
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "tcp", address
     host, _, port = rest.rpartition(":")
-    if scheme != "tcp" or not port.isdigit():
-        return
+    if scheme not in ("tcp", "tls") or not host or not port.isdigit():
+        raise InputError(f"{address!r} is not a scheduler address", field="--scheduler",
+                         expected="tcp://HOST:PORT (or HOST:PORT), e.g. tcp://127.0.0.1:8786")
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=5):
             pass
-    except OSError as error:
-        raise InputError(f"cannot reach the Dask scheduler at {address!r}: "
-                         f"{error.strerror or error}", field="--scheduler",
+    except (OSError, OverflowError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise InputError(f"cannot reach the Dask scheduler at {address!r}: {reason}",
+                         field="--scheduler",
                          expected="the address of a running scheduler, e.g. "
                                   "tcp://127.0.0.1:8786") from None

@@ -51,7 +51,7 @@ from analysis.sweep import (
     run_sweep,
 )
 from analysis.sweep_output import row_writer, rows_format, summary_report
-from analysis.sweep_plots import grid_plot, shares_plot
+from analysis.sweep_plots import grid_plot, shares_plot, shown_readings
 from games.errors import InputError
 from games.io.files import write_bytes_atomic
 from treaties.load import load_scenario
@@ -72,7 +72,8 @@ def sweep_command(
                         "(repeatable).")] = None,
     draws: Annotated[int | None, typer.Option(
         help="Monte Carlo: this many draws of the --dist parameters.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the Monte Carlo draws (default 0; with --draws only).")] = None,
     dist: Annotated[list[str] | None, typer.Option(
         "--dist", help="A distribution name=beta(α,β) | uniform(lo,hi) | normal(μ,σ) | "
                        "truncnormal(μ,σ,lo,hi) | lognormal(μ,σ) | fixed(x) "
@@ -109,6 +110,10 @@ def sweep_command(
         refuse_existing(plot, force, "--plot")
         distinct_outputs(output, plot)
         check_codes(ally, [])
+        if seed is not None and draws is None:
+            raise InputError("--seed without --draws", field="--seed",
+                             expected="--seed with --draws N (grids are not random)")
+        seed = 0 if seed is None else seed
         grids, fixed = _split_params(param or [])
         distributions = _distributions(dist or [], grids, fixed, draws)
         crisis = load_scenario(scenario)
@@ -120,7 +125,7 @@ def sweep_command(
         rulebook = rulebook_from(rules)
         plans = plan_readings(_treaties(treaty), crisis, ally, rulebook=rulebook,
                               base=first_valid_point(points))
-        picture = (GridPicture.empty(tuple(grids), len(plans))
+        picture = (GridPicture.empty(tuple(grids), shown_readings(plans, len(grids)))
                    if plot is not None and draws is None and len(grids) <= 2 else None)
         with ExitStack() as stack:
             sinks: list[Callable[[ChunkResult], None]] = []

@@ -193,7 +193,8 @@ def summary_report(plans: Sequence[ReadingPlan], totals: Totals, description: Se
                      f"{50 / np.sqrt(n):.2g} percentage points.")
     columns = ("treaty", "ally", "reading", "verdicts (share of points)",
                "deters", "no challenge", "ties", "a*")
-    section = Section(f"Sweep over {n:,} points", columns, tuple(rows), tuple(notes))
+    section = Section(f"Sweep over {n:,} point{'s' * (n != 1)}", columns, tuple(rows),
+                      tuple(notes))
     data = {"points": n, "left_out": totals.left_out, "attempted": totals.attempted,
             "rejected": totals.rejected, "sweep": list(description), "readings": records,
             "provenance": provenance.to_json()}

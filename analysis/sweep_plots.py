@@ -23,10 +23,24 @@ from analysis.verdicts import VERDICTS
 MAX_PANELS = 6
 """Most readings drawn as heatmaps in one figure."""
 
+MAX_LINES = 10
+"""Most readings drawn as lines in one figure."""
 
-def _shown(plans: Sequence[ReadingPlan]) -> list[int]:
+LEFT_OUT = "#525252"
+"""The colour of grid points left out (probabilities out of order)."""
+
+
+def shown_readings(plans: Sequence[ReadingPlan], grids: int) -> list[int]:
+    """The readings a grid plot draws: the parametric ones (all when none is), at most
+    :data:`MAX_LINES` lines for one grid or :data:`MAX_PANELS` heatmaps for two."""
     parametric = [k for k, p in enumerate(plans) if p.fixed is None]
-    return parametric or list(range(len(plans)))
+    return (parametric or list(range(len(plans))))[:MAX_LINES if grids == 1 else MAX_PANELS]
+
+
+def _omitted(plans: Sequence[ReadingPlan], picture: GridPicture) -> str:
+    """``(6 of 18 readings shown)`` when some were left out of the figure."""
+    return ("" if len(picture.rows) == len(plans)
+            else f" ({len(picture.rows)} of {len(plans)} readings shown)")
 
 
 def grid_plot(plans: Sequence[ReadingPlan], picture: GridPicture, title: str,
@@ -46,17 +60,23 @@ def _line(plans: Sequence[ReadingPlan], picture: GridPicture, title: str) -> Any
     figure = Figure(figsize=(7, 5.5))
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-    for k in _shown(plans):
+    single = len(x) == 1
+    for k, row in enumerate(picture.rows):
         codes = picture.verdict[k].astype(float)
         codes[codes < 0] = np.nan
-        top.step(x, codes, where="mid", label=plans[k].label)
+        width = max(1.0, 3.5 - 0.6 * k)  # later readings thinner, so equal lines stay visible
+        top.step(x, codes, where="mid", label=plans[row].label, linewidth=width,
+                 marker="o" if single else None)
         if np.isfinite(picture.threshold[k]).any():
-            bottom.plot(x, picture.threshold[k], label=plans[k].label)
+            bottom.plot(x, picture.threshold[k], label=plans[row].label, linewidth=width,
+                        marker="o" if single or np.isfinite(picture.threshold[k]).sum() == 1
+                        else None)
     top.set_yticks(range(len(VERDICTS)), labels=[v.replace("_", " ") for v in VERDICTS],
                    fontsize=7)
     top.set_ylim(-0.5, len(VERDICTS) - 0.5)
     top.legend(fontsize=7, loc="best")
-    top.set_title(f"{title}: verdict as {grid.name} varies", fontsize=9)
+    top.set_title(f"{title}: verdict as {grid.name} varies{_omitted(plans, picture)}",
+                  fontsize=9)
     bottom.set_ylabel("threshold a*", fontsize=8)
     bottom.set_xlabel(grid.name)
     if grid.name == "a":
@@ -72,23 +92,24 @@ def _heatmaps(plans: Sequence[ReadingPlan], picture: GridPicture, title: str) ->
     from matplotlib.patches import Patch
 
     first, second = picture.grids
-    shown = _shown(plans)[:MAX_PANELS]
+    shown = picture.rows
     figure = Figure(figsize=(4.2 * len(shown) + 2.2, 4.0))
     FigureCanvasAgg(figure)
-    colours = ListedColormap(["#ffffff", *(VERDICT_COLOURS[v] for v in VERDICTS)])
+    colours = ListedColormap([LEFT_OUT, *(VERDICT_COLOURS[v] for v in VERDICTS)])
     axes_list = np.atleast_1d(figure.subplots(1, len(shown), squeeze=False)[0])
-    for axes, k in zip(axes_list, shown, strict=True):
+    for k, (axes, row) in enumerate(zip(axes_list, shown, strict=True)):
         image = picture.verdict[k].reshape(first.count, second.count).astype(int) + 1
         axes.imshow(image, origin="lower", aspect="auto", interpolation="nearest", cmap=colours,
                     vmin=-0.5, vmax=len(VERDICTS) + 0.5, extent=(*_edges(second), *_edges(first)))
         axes.set_xlabel(second.name)
         axes.set_ylabel(first.name)
-        axes.set_title(plans[k].label, fontsize=8)
+        axes.set_title(plans[row].label, fontsize=8)
     handles = [Patch(facecolor=VERDICT_COLOURS[v], edgecolor="#808080",
                      label=f"{VERDICT_CODES[v]} {v.replace('_', ' ')}") for v in VERDICTS]
-    handles.append(Patch(facecolor="#ffffff", edgecolor="#808080", label="left out"))
+    handles.append(Patch(facecolor=LEFT_OUT, edgecolor="#808080",
+                         label="left out (p_I ≤ p_L ≤ p_S broken)"))
     figure.legend(handles=handles, loc="center right", fontsize=7, frameon=False)
-    figure.suptitle(title, fontsize=9)
+    figure.suptitle(title + _omitted(plans, picture), fontsize=9)
     figure.subplots_adjust(right=1 - 2.0 / (4.2 * len(shown) + 2.2))
     return figure
 

@@ -108,6 +108,18 @@ def _needed_players(game: ExtensiveFormGame) -> tuple[tuple[int, ...], ...]:
     return tuple(needed)
 
 
+def _term_magnitudes(values: Sequence[Payoff]) -> list[sympy.Expr]:
+    """``Σ|t|`` over the terms ``t`` of every value that is a symbolic sum of several terms."""
+    found = []
+    for value in values:
+        if not isinstance(value, sympy.Basic):
+            continue
+        terms = sympy.Add.make_args(sympy.expand(value))
+        if len(terms) > 1:
+            found.append(sympy.Add(*(sympy.Abs(t) for t in terms)))
+    return found
+
+
 def _first_bad(values: FloatArray) -> int:
     bad = np.flatnonzero(~np.isfinite(values).all(axis=tuple(range(values.ndim - 1))))
     return int(bad[0])
@@ -214,6 +226,7 @@ class BatchTree:
     widest: int
     evaluate_payoffs: Callable[..., list[Any]] = field(repr=False, compare=False)
     evaluate_probabilities: Callable[..., list[Any]] = field(repr=False, compare=False)
+    evaluate_magnitudes: Callable[..., list[Any]] = field(repr=False, compare=False)
     scratch: _Scratch = field(default_factory=_Scratch, init=False, repr=False,
                               compare=False)
     """Per thread, the scratch arrays of the last solve (kept when small, to skip page faults)."""
@@ -245,10 +258,11 @@ class BatchTree:
         decision = tuple(i for i, node in enumerate(game.nodes) if node.infoset is not None
                          and i not in chance)
         widest = max((len(game.nodes[i].children) for i in decision), default=1)
+        values = [v for t in terminals for v in totals[t]]
         return cls(game, tuple(s.name for s in symbols), terminals, chance, decision,
-                   _needed_players(game), widest,
-                   _lambdify(symbols, [v for t in terminals for v in totals[t]]),
-                   _lambdify(symbols, probabilities))
+                   _needed_players(game), widest, _lambdify(symbols, values),
+                   _lambdify(symbols, probabilities),
+                   _lambdify(symbols, _term_magnitudes(values)))
 
     # ------------------------------------------------------------------ evaluation
     def payoffs(self, params: Mapping[str, npt.ArrayLike], size: int | None = None
@@ -271,6 +285,21 @@ class BatchTree:
             raise InputError(f"a payoff is not finite at point {_first_bad(tensor)}",
                              field="params", expected="parameter values giving finite payoffs")
         return tensor
+
+    def magnitudes(self, params: Mapping[str, npt.ArrayLike], size: int | None = None
+                   ) -> FloatArray:
+        """For each payoff that is a sum of terms, the sum of their absolute values, ``(M, N)``.
+
+        A payoff such as :math:`p v_C - c_C` can cancel to nearly 0 while its terms are
+        large; its rounding error scales with :math:`|p v_C| + |c_C|`, so the tie
+        tolerance does too (:func:`games.batch_kernels.slack`).
+        """
+        arrays, n = _point_arrays(self.parameters, params, size)
+        rows = self.evaluate_magnitudes(*arrays)
+        result = np.empty((len(rows), n))
+        for k, row in enumerate(rows):
+            result[k] = row
+        return result
 
     def probabilities(self, params: Mapping[str, npt.ArrayLike], size: int | None = None
                       ) -> dict[int, FloatArray]:
@@ -325,13 +354,19 @@ class BatchTree:
         """
         return self.solve_payoffs(self.payoffs(params, size),
                                   self.probabilities(params, size) if self.chance_nodes else {},
-                                  priority=priority, record=record, values=values)
+                                  priority=priority, record=record, values=values,
+                                  magnitudes=self.magnitudes(params, size))
 
     def solve_payoffs(self, payoffs: FloatArray,
                       probabilities: Mapping[int, FloatArray] | None = None, *,
                       priority: Mapping[int, Sequence[int]] | None = None,
-                      record: Sequence[int] = (), values: bool = False) -> BatchSolution:
+                      record: Sequence[int] = (), values: bool = False,
+                      magnitudes: FloatArray | None = None) -> BatchSolution:
         """Backward induction given evaluated payoffs ``(T, P, N)`` and chance probabilities.
+
+        ``magnitudes`` (from :meth:`magnitudes`) widen the tie tolerance where
+        payoffs are differences of large terms; without them the scale is the
+        largest |payoff| alone, as in the scalar float solver.
 
         Only the payoff rows some ancestor compares are carried up the tree
         (a node's value for player *p* is needed only if *p* moves above it),
@@ -362,7 +397,8 @@ class BatchTree:
         needed = [everyone] * len(game.nodes) if values else self.needed
         pool = self.scratch.pool
         self.scratch.pool = None  # in use (an exception drops it)
-        work = Workspace(payoffs, pool if pool is not None and pool.n == n else Pool(n))
+        work = Workspace(payoffs, pool if pool is not None and pool.n == n else Pool(n),
+                         magnitudes)
         terminal_rows = {node: k for k, node in enumerate(self.terminals)}
         value: dict[int, dict[int, FloatArray]] = {}
         recorded: dict[int, FloatArray] = {}

@@ -18,27 +18,37 @@ from games.solvers.spe import TIE_RELATIVE_TOLERANCE
 FloatArray = npt.NDArray[np.float64]
 
 
-def slack(payoffs: FloatArray) -> FloatArray:
-    """The tie tolerance at each point: ``1e-12 · max(1, max |payoff|)``."""
+def slack(payoffs: FloatArray, magnitudes: FloatArray | None = None) -> FloatArray:
+    """The tie tolerance at each point: ``1e-12 · max(1, max |payoff|, max magnitude)``.
+
+    ``magnitudes`` (rows of shape ``(M, N)``) are the sums of the absolute values of
+    the terms of payoffs that are sums, e.g. ``|p·v_C| + |c_C|`` for ``p·v_C − c_C``:
+    the scale of the rounding error of a payoff whose terms cancel.
+    """
     flat = payoffs.reshape(-1, payoffs.shape[-1])
     scale: FloatArray = flat.max(axis=0)
     low = flat.min(axis=0)
     np.negative(low, out=low)
     np.maximum(scale, low, out=scale)
+    if magnitudes is not None and len(magnitudes):
+        np.maximum(scale, magnitudes.max(axis=0), out=scale)
     np.maximum(scale, 1.0, out=scale)
     scale *= TIE_RELATIVE_TOLERANCE
     return scale
 
 
-def slack_bound(payoffs: FloatArray) -> float:
+def slack_bound(payoffs: FloatArray, magnitudes: FloatArray | None = None) -> float:
     r"""One tolerance for all points, above :func:`slack` at every point (inf on overflow).
 
-    :math:`\sqrt{\sum x^2} \ge \max |x|`, from one pass over the payoffs (``einsum``,
-    not BLAS, which would start threads), with a 1 % margin that also covers rounding
-    in :meth:`Workspace.optimal_flags`.
+    :math:`\sqrt{\sum x^2} \ge \max |x|`, from one pass over the payoffs and magnitudes
+    (``einsum``, not BLAS, which would start threads), with a 1 % margin that also covers
+    rounding in :meth:`Workspace.optimal_flags`.
     """
-    flat = payoffs.reshape(-1)
-    total = float(np.einsum("i,i->", flat, flat))
+    total = 0.0
+    for array in (payoffs, magnitudes):
+        if array is not None:
+            flat = array.reshape(-1)
+            total += float(np.einsum("i,i->", flat, flat))
     return TIE_RELATIVE_TOLERANCE * max(1.0, math.sqrt(total)) * 1.01
 
 
@@ -98,12 +108,15 @@ class Workspace:
     :func:`numpy.where`, the cost does not depend on the pattern of the choices.
     """
 
-    def __init__(self, payoffs: FloatArray, pool: Pool) -> None:
+    def __init__(self, payoffs: FloatArray, pool: Pool,
+                 magnitudes: FloatArray | None = None) -> None:
         self.payoffs = payoffs
+        self.magnitudes = magnitudes
         self.pool = pool
-        bound = slack_bound(payoffs)
+        bound = slack_bound(payoffs, magnitudes)
         self.bound = bound if math.isfinite(bound) else 0.0
-        self.exact: FloatArray | None = None if math.isfinite(bound) else slack(payoffs)
+        self.exact: FloatArray | None = (None if math.isfinite(bound)
+                                         else slack(payoffs, magnitudes))
         self.gap: FloatArray = pool.take(np.float64)
         self.word: WordArray = pool.take(np.int64)
         self.byte: npt.NDArray[np.int8] = pool.take(np.int8)
@@ -173,11 +186,12 @@ class Workspace:
         if not loose.any():
             return  # every action kept attains the best exactly: optimal for any slack
         if loose.sum() > self.pool.n // 4:
-            self.exact = slack(self.payoffs)
+            self.exact = slack(self.payoffs, self.magnitudes)
             self._exact_flags(own, flags)
             return
         points, best = points[loose], best[loose]
-        threshold = best - slack(self.payoffs[..., points])
+        threshold = best - slack(self.payoffs[..., points], None if self.magnitudes is None
+                                 else self.magnitudes[..., points])
         for v, flag in zip(values, flags, strict=True):
             flag[points] = v[loose] >= threshold
 

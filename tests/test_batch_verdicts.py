@@ -391,3 +391,23 @@ def test_the_canonical_case_binds_at_six_fifths() -> None:
     assert [VERDICTS[int(v)] for v in arrays.verdict] == ["insufficient", "binding", "binding"]
     assert np.allclose(arrays.threshold, 1.2, rtol=1e-12)
     assert arrays.ties.tolist() == [False, True, False]
+
+
+def test_large_terms_that_cancel_exactly_are_a_tie_not_a_choice() -> None:
+    # p_S·v_C − c_C = −b exactly in rationals (0.123456789·1e9 − 123456789.1 = −0.1), but
+    # p_S·v_C carries a float rounding error of ~1e-8: far above 1e-12 × the largest
+    # payoff (~3.5), well within 1e-12 × the size of the terms (~1.2e8).  The batch
+    # tolerance scales with the terms, so the challenger's indifference is kept and the
+    # verdict is analyze's (reviewer's case).
+    treaty = next(t for t in builtin_treaties() if t.id == "china-dprk-1961")
+    scenario = next(s for s in builtin_scenarios() if s.id == "korea-dprk-attacked")
+    exact = {"v_C": Fraction(10**9), "c_C": Fraction("123456789.1"), "b": Fraction(1, 10),
+             "p_I": Fraction("0.123456789"), "p_L": Fraction("0.123456789"),
+             "p_S": Fraction("0.123456789")}
+    reference = analyze(treaty, scenario, 710, exact, with_nash=False).readings[0]
+    base = resolve(scenario, exact)
+    (plan,) = plan_readings([treaty], scenario, 710, base=base.values)
+    arrays = evaluate(plan, {k: np.array([float(v)]) for k, v in base.values.items()},
+                      GameCache())
+    assert VERDICTS[int(arrays.verdict[0])] == reference.verdict == "irrelevant_credible_anyway"
+    assert bool(arrays.ties[0]) and reference.ties

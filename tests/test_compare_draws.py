@@ -58,6 +58,9 @@ def test_cli_json_and_csv() -> None:
     (cell,) = document["cells"]
     assert cell["points"] == 2000 and cell["treaty"] == "china-dprk-1961"
     assert document["sweep"][0].startswith("Monte Carlo: 2,000 draws, seed 3")
+    sources = document["provenance"]["parameter_sources"]
+    assert sources == {"p_I": "drawn from beta(2, 5)", "a": "drawn from lognormal(0, 1)",
+                       "c_A": "drawn from uniform(1, 5)"}
     result = RUNNER.invoke(app, [*args, "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -68,8 +71,9 @@ def test_cli_json_and_csv() -> None:
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--draws", "100"], "--draws and --dist go together"),
-    (["--dist", "p_I=beta(2,5)"], "--draws and --dist go together"),
+    (["--draws", "100"], "--draws, --dist and --seed go together"),
+    (["--dist", "p_I=beta(2,5)"], "--draws, --dist and --seed go together"),
+    (["--seed", "3"], "--draws, --dist and --seed go together"),
     (["--draws", "0", "--dist", "p_I=beta(2,5)"], "between 1 and"),
     (["--draws", "10", "--dist", "p_I=gamma(2,2)"], "gamma"),
     (["--draws", "10", "--dist", "p_I=beta(2,5)", "--plot", "x.png"], "--plot with --draws"),

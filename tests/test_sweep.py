@@ -419,7 +419,7 @@ def read_rows_csv(path: Path) -> Any:
 def test_the_grid_picture_holds_every_grid_point(tmp_path: Path) -> None:
     grids = tuple(parse_grid(t) for t in ("p_I=0:1:6", "a=0:4:9"))
     points = GridPoints(grids, BASE)
-    picture = GridPicture.empty(grids, len(PLANS))
+    picture = GridPicture.empty(grids, range(len(PLANS)))
     run_sweep(PLANS, points, chunk_size=5, sinks=[picture.add])
     everything = points.chunk(0, points.size)
     kept = everything.index
@@ -443,8 +443,8 @@ def test_the_grid_picture_holds_every_grid_point(tmp_path: Path) -> None:
 def test_a_grid_picture_too_large_to_keep_is_refused() -> None:
     grids = (Grid("a", 0.0, 1.0, PLOT_LIMIT // 4 + 1),)
     with pytest.raises(InputError, match="too many to plot"):
-        GridPicture.empty(grids, 4)
-    assert GridPicture.empty((Grid("a", 0.0, 1.0, 11),), 4).verdict.shape == (4, 11)
+        GridPicture.empty(grids, range(4))
+    assert GridPicture.empty((Grid("a", 0.0, 1.0, 11),), range(4)).verdict.shape == (4, 11)
 
 
 # ------------------------------------------------------------------------ Dask

@@ -303,3 +303,73 @@ def test_swept_probabilities_are_not_checked_at_their_defaults(
 def test_fixed_probabilities_out_of_order_are_refused_up_front() -> None:
     run = sweep(*CANONICAL, "--param", "p_L=0.9", "--param", "p_S=0.1", "--param", "a=0:1:3")
     assert_bad_input(run, "p_L = 9/10 (0.9), p_S = 1/10 (0.1) are out of order")
+
+
+def test_grid_values_rounded_by_linspace_are_kept() -> None:
+    # linspace gives 0.30000000000000004 for the user's 3/10; with p_L = 0.3 the point is
+    # in order and is kept: p_I ∈ {0, 0.1, 0.2, 0.3} (4 points), 7 left out.
+    document = sweep(*CANONICAL, "--param", "p_I=0:1:11", "--param", "p_L=0.3",
+                     "--format", "json").json()
+    assert (document["points"], document["left_out"]) == (4, 7)
+
+
+@pytest.mark.parametrize(("args", "fragments"), [
+    (("--param", "a=0:1:100000000", "--param", "c_C=0:1:100000000"),
+     ("--param", "the grids have 10,000,000,000,000,000 points in all", "at most")),
+    (("--param", "a=1:1:5",), ("--param a", "a grid of 5 points from 1 to 1 repeats one value")),
+    (("--param", "a=0:1:3", "--scheduler", "foo"), ("--scheduler", "'foo' is not a scheduler")),
+    (("--param", "a=0:1:3", "--scheduler", "http://127.0.0.1:1"), ("not a scheduler address",)),
+    (("--param", "a=0:1:3", "--scheduler", "tcp://127.0.0.1:abc"), ("not a scheduler address",)),
+])
+def test_more_bad_sweeps_are_refused_at_once(args: tuple[str, ...],
+                                            fragments: tuple[str, ...]) -> None:
+    started = time.monotonic()
+    assert_bad_input(sweep(*CANONICAL, *args), *fragments)
+    assert time.monotonic() - started < 5
+
+
+def test_plots_of_edge_grids_show_something(tmp_path: Path) -> None:
+    from analysis.batch_verdicts import plan_readings
+    from analysis.parameters import resolve
+    from analysis.sampling import parse_grid
+    from analysis.sweep import GridPicture, GridPoints, run_sweep
+    from analysis.sweep_plots import MAX_PANELS, _heatmaps, _line, shown_readings
+    from treaties.load import builtin_treaties, load_scenario
+
+    scenario = load_scenario("korea-dprk-initiates")
+    base = resolve(scenario)
+    plans = plan_readings(list(builtin_treaties()), scenario, base=base.values)
+    grids = (parse_grid("a=0:4:5"), parse_grid("c_C=0:4:5"))
+    picture = GridPicture.empty(grids, shown_readings(plans, 2))
+    run_sweep(plans, GridPoints(grids, base.values), sinks=[picture.add])
+    figure = _heatmaps(plans, picture, "title")
+    assert f"({MAX_PANELS} of {len(plans)} readings shown)" in figure._suptitle.get_text()
+    one = (parse_grid("a=1:1:1"),)
+    korea = load_scenario("korea-dprk-attacked")
+    plans = plan_readings(list(builtin_treaties())[:6], korea, base=resolve(korea).values)
+    picture = GridPicture.empty(one, shown_readings(plans, 1))
+    run_sweep(plans, GridPoints(one, resolve(korea).values), sinks=[picture.add])
+    top = _line(plans, picture, "title").axes[0]
+    assert top.lines and all(line.get_marker() == "o" for line in top.lines)
+
+
+def test_a_seed_without_draws_is_refused() -> None:
+    assert_bad_input(sweep(*CANONICAL, "--param", "a=0:1:3", "--seed", "4"),
+                     "--seed", "--seed without --draws")
+
+
+def test_sigterm_removes_a_half_written_output(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.parquet"
+    command = [sys.executable, "-c", "from analysis.cli import main; main()", "sweep",
+               *CANONICAL, "--draws", "100000000", "--dist", "a=uniform(0,4)", "-o", str(path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the temporary file exists: the sweep is writing
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    assert list(tmp_path.iterdir()) == []
