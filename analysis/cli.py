@@ -24,6 +24,7 @@ from analysis.cli_common import (
     fail,
     stdout_console,
 )
+from analysis.draw_cli import draw_command
 from analysis.render import ProfileLayout, print_table, render_json, render_table
 from analysis.signal_cli import signal_command
 from analysis.sweep_cli import sweep_command
@@ -170,6 +171,7 @@ app.command("compare")(compare_command)
 app.command("signal")(signal_command)
 app.command("sweep")(sweep_command)
 app.command("params")(params_command)
+app.command("draw")(draw_command)
 app.add_typer(rules_app, name="rules")
 
 
