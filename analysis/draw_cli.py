@@ -37,9 +37,10 @@ from analysis.analysis_cli import (
 )
 from analysis.analysis_reports import analysed_game, exact
 from analysis.cli_common import fail
-from analysis.drawing import Behaviour, check_size, image_format, spe_behaviour, tree_image
+from analysis.drawing import Behaviour, check_size, spe_behaviour, tree_image
 from analysis.models.deterrence import ACTION_LABELS, deterrence_game, numeric_game
 from analysis.parameters import ParameterValues
+from analysis.plots import plot_format
 from analysis.rules import ACTIONS
 from analysis.verdicts import Analysis, Play, Reading, analyze, solve_play
 from games.errors import InputError
@@ -98,7 +99,7 @@ def draw_command(
         if output is None:
             raise InputError("no image file given", field="--output",
                              expected="-o FILE.svg or -o FILE.png")
-        kind = image_format(output)
+        kind = plot_format(output, "--output")
         _check_sources(file, treaty, scenario, ally, param or [], rules, symbolic, spe, plain)
         refuse_existing(output, force, "--output")
         if file is not None:

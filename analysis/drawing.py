@@ -66,7 +66,6 @@ from games.results import Equilibrium
 from games.solvers.spe import subgame_perfect_equilibria
 
 __all__ = [
-    "IMAGE_SUFFIXES",
     "MAX_DEPTH",
     "MAX_LEAVES",
     "MAX_PNG_SIDE",
@@ -74,7 +73,6 @@ __all__ = [
     "TreeDrawing",
     "check_size",
     "draw_tree",
-    "image_format",
     "label_clashes",
     "payoff_text",
     "show",
@@ -88,7 +86,6 @@ MAX_DEPTH = 25
 """The largest number of moves from the root to a leaf a drawing accepts."""
 MAX_PNG_SIDE = 32768
 """The widest or tallest PNG drawn, in pixels (at 150 dpi); SVG has no such limit."""
-IMAGE_SUFFIXES = (".svg", ".png")
 _PNG_DPI = 150  # as analysis.plots.render_figure
 
 Behaviour = Sequence[Sequence[Payoff]]
@@ -784,21 +781,6 @@ def _legend(axes: Any, tree: _Tree, centre: float, top: float, width: float) -> 
     return legend
 
 
-def image_format(path: Path, option: str = "--output") -> str:
-    """``svg`` or ``png`` from a file name's suffix.
-
-    Raises
-    ------
-    InputError
-        For any other suffix.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in IMAGE_SUFFIXES:
-        raise InputError(f"cannot draw to a {suffix or 'suffix-less'} file", source=str(path),
-                         field=option, expected="a file name ending in .svg or .png")
-    return suffix[1:]
-
-
 def tree_image(game: ExtensiveFormGame, image_format: str, *,
                equilibrium: Equilibrium | Behaviour | None = None,
                title: str | None = None) -> bytes:
@@ -870,8 +852,10 @@ class TreeDrawing:
     def save(self, path: str | Path, *, force: bool = False) -> None:
         """Write the drawing to ``path`` (``.svg`` or ``.png``), never over a file unless
         ``force``."""
+        from analysis.plots import plot_format
+
         target = Path(path)
-        write_bytes_atomic(target, self.image(image_format(target, "path")), force=force)
+        write_bytes_atomic(target, self.image(plot_format(target, "path")), force=force)
 
     def _repr_svg_(self) -> str:
         return self.svg().decode("utf-8")

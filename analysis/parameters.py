@@ -142,17 +142,25 @@ def parse_number(text: str, field: str) -> Fraction:
 def parse_assignment(text: str, names: Collection[str] | None = None) -> tuple[str, Fraction]:
     """``name=value`` from the command line, the name checked against ``names``
     (default: this registry)."""
+    name, value = split_assignment(text, "an assignment", "name=value, e.g. a=2 or p_I=0.3",
+                                   names)
+    return name, parse_number(value, f"--param {name}")
+
+
+def split_assignment(text: str, kind: str, example: str,
+                     names: Collection[str] | None = None) -> tuple[str, str]:
+    """``name`` and the value's text from ``name=…``, the name checked against ``names``
+    (default: this registry); ``kind`` and ``example`` word the error for a missing ``=``."""
     known = REGISTRY if names is None else names
     name, sign, value = text.partition("=")
     name = name.strip()
     if not sign:
-        raise InputError(f"{text!r} is not an assignment", field="--param",
-                         expected="name=value, e.g. a=2 or p_I=0.3")
+        raise InputError(f"{text!r} is not {kind}", field="--param", expected=example)
     if name not in known:
         raise InputError(f"unknown parameter {name!r}", field="--param",
                          expected=f"one of {', '.join(known)}"
                                   + (" (see tiedhands params)" if names is None else ""))
-    return name, parse_number(value, f"--param {name}")
+    return name, value
 
 
 def resolve(scenario: Scenario | None = None,

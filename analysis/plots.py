@@ -35,8 +35,8 @@ VERDICT_COLOURS: Mapping[str, str] = {
 _SVG_SALT = "tiedhands"
 
 
-def plot_format(path: Path) -> str:
-    """``png`` or ``svg`` from the suffix of ``--plot``.
+def plot_format(path: Path, option: str = "--plot") -> str:
+    """``png`` or ``svg`` from the suffix of an image file (``--plot``, or ``draw -o``).
 
     Raises
     ------
@@ -45,8 +45,9 @@ def plot_format(path: Path) -> str:
     """
     suffix = path.suffix.lower()
     if suffix not in PLOT_SUFFIXES:
-        raise InputError(f"cannot plot to a {suffix or 'suffix-less'} file", source=str(path),
-                         field="--plot", expected="a file name ending in .png or .svg")
+        raise InputError(f"cannot write an image to a {suffix or 'suffix-less'} file",
+                         source=str(path), field=option,
+                         expected="a file name ending in .png or .svg")
     return suffix[1:]
 
 

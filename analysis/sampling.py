@@ -52,7 +52,14 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from analysis.parameters import MAX_MAGNITUDE, PARAMETERS, REGISTRY, Parameter, parse_number
+from analysis.parameters import (
+    MAX_MAGNITUDE,
+    PARAMETERS,
+    REGISTRY,
+    Parameter,
+    parse_number,
+    split_assignment,
+)
 from games.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
@@ -137,14 +144,7 @@ def parse_grid(text: str) -> Grid:
     >>> parse_grid("p_I = 0 : 3/10 : 4").values().round(2).tolist()
     [0.0, 0.1, 0.2, 0.3]
     """
-    name, sign, value = text.partition("=")
-    name = name.strip()
-    if not sign:
-        raise InputError(f"{text!r} is not a grid", field="--param",
-                         expected="name=start:stop:count, e.g. a=0:20:1001")
-    if name not in REGISTRY:
-        raise InputError(f"unknown parameter {name!r}", field="--param",
-                         expected=f"one of {', '.join(REGISTRY)} (see tiedhands params)")
+    name, value = split_assignment(text, "a grid", "name=start:stop:count, e.g. a=0:20:1001")
     field = f"--param {name}"
     parts = value.split(":")
     if len(parts) != 3:

@@ -255,7 +255,7 @@ def test_notebook_drawing_renders_inline(tmp_path: Path) -> None:
     assert target.read_bytes() == drawing.svg()
     with pytest.raises(InputError, match="already exists"):
         drawing.save(target)
-    with pytest.raises(InputError, match=r"\.svg or \.png"):
+    with pytest.raises(InputError, match=r"\.png or \.svg"):
         drawing.save(tmp_path / "entry.pdf")
     assert show(entry_game()).behaviour is None
 
@@ -331,7 +331,7 @@ def test_cli_draws_a_game_without_perfect_recall_unsolved(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(("args", "fragments"), [
     ((*CASE_1962,), ("--output", "-o FILE.svg")),
-    ((*CASE_1962, "-o", "tree.gif"), ("tree.gif", ".svg or .png")),
+    ((*CASE_1962, "-o", "tree.gif"), ("tree.gif", ".png or .svg")),
     (("--treaty", "no-such-treaty", "--scenario", "sino-indian-1962", "-o", "{tmp}/t.svg"),
      ("no built-in treaty 'no-such-treaty'",)),
     (("-o", "{tmp}/t.svg"), ("nothing to draw",)),

@@ -12,10 +12,8 @@ a ≥ a* = 6/5 at the defaults).
 
 from __future__ import annotations
 
-import json
 import socket
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,27 +25,14 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from analysis.sweep_output import ROW_COLUMNS
 from analysis.verdicts import VERDICTS
+from tests.test_analysis_cli import ENV, Run
 from tests.test_sweep import read_rows_csv
 
-ENV = {"COLUMNS": "200"}
 KOREA = ("--scenario", "korea-dprk-attacked")
 TWO = (*KOREA, "--treaty", "china-dprk-1961,russia-dprk-2024,us-rok-1953")
 CANONICAL = (*KOREA, "--treaty", "china-dprk-1961")
 MONTE_CARLO = ("--draws", "4000", "--seed", "7", "--dist", "p_I=beta(2,5)",
                "--dist", "a=uniform(0,4)", "--dist", "p_S=uniform(0.5,1)")
-
-
-@dataclass(frozen=True)
-class Run:
-    """What a command did: exit code and the two streams."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        assert self.code == 0, self.stderr
-        return json.loads(self.stdout)
 
 
 def sweep(*args: str | Path) -> Run:
