@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from typer.testing import CliRunner
 
-from analysis.cli import app
 from analysis.sweep_output import ROW_COLUMNS
 from analysis.verdicts import VERDICTS
-from tests.test_analysis_cli import ENV, Run
+from tests.test_analysis_cli import Run, invoke
+from tests.test_analysis_cli import assert_bad_input as assert_shared_bad_input
 from tests.test_sweep import read_rows_csv
 
 KOREA = ("--scenario", "korea-dprk-attacked")
@@ -36,22 +35,14 @@ MONTE_CARLO = ("--draws", "4000", "--seed", "7", "--dist", "p_I=beta(2,5)",
 
 
 def sweep(*args: str | Path) -> Run:
-    result = CliRunner().invoke(app, ["sweep", *(str(a) for a in args)], env=ENV)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Run(result.exit_code, result.stdout, result.stderr)
+    return invoke("sweep", *args)
 
 
 def assert_bad_input(run: Run, *fragments: str) -> str:
-    """Exit 2, nothing on stdout, one line on stderr holding every fragment."""
-    assert run.code == 2, (run.code, run.stdout, run.stderr)
-    assert run.stdout == ""
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
-    assert lines[0].startswith("tiedhands: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+    """As in the analysis CLI tests, and the line starts with ``tiedhands: error:``."""
+    line = assert_shared_bad_input(run, *fragments)
+    assert line.startswith("tiedhands: error: ")
+    return line
 
 
 def reading(document: dict[str, Any], treaty: str) -> dict[str, Any]:
