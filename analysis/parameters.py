@@ -16,7 +16,7 @@ binds, with threshold a* = 6/5.  Users should set their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
@@ -164,7 +164,7 @@ def split_assignment(text: str, kind: str, example: str,
 
 
 def resolve(scenario: Scenario | None = None,
-            overrides: Sequence[str] | Mapping[str, Fraction] = (),
+            overrides: Sequence[str] | Mapping[str, Fraction | float | str] = (),
             varying: Mapping[str, str] | None = None) -> ParameterValues:
     """The parameter values for a scenario: ``--param`` > scenario > default.
 
@@ -173,7 +173,8 @@ def resolve(scenario: Scenario | None = None,
     scenario
         Its ``params:`` block supplies values (with their one-line reasons).
     overrides
-        ``name=value`` strings from the command line, or a mapping.
+        ``name=value`` strings from the command line, or a mapping of names to
+        numbers or number texts (``"3.5"``, ``"3/2"``: read exactly, never evaluated).
     varying
         Parameters a sweep varies, each with a description that becomes its
         source (e.g. ``drawn from beta(2, 5)``); their values here are
@@ -197,15 +198,17 @@ def resolve(scenario: Scenario | None = None,
             REGISTRY[name].check(value, field)
             values[name] = value
             sources[name] = f"scenario {scenario.id}: {override.why}"
-    pairs = (overrides.items() if isinstance(overrides, Mapping)
-             else (parse_assignment(text) for text in overrides))
-    for name, value in pairs:
+    pairs: Iterable[tuple[str, Fraction | float | str]] = (
+        overrides.items() if isinstance(overrides, Mapping)
+        else (parse_assignment(text) for text in overrides))
+    for name, given in pairs:
         if name not in REGISTRY:
             raise InputError(f"unknown parameter {name!r}", field="--param",
                              expected=f"one of {', '.join(REGISTRY)}")
-        value = to_fraction(value, field=f"--param {name}")
-        REGISTRY[name].check(value, f"--param {name}")
-        values[name] = value
+        exact = (parse_number(given, f"--param {name}") if isinstance(given, str)
+                 else to_fraction(given, field=f"--param {name}"))
+        REGISTRY[name].check(exact, f"--param {name}")
+        values[name] = exact
         sources[name] = "--param"
     probabilities = [sources[p] for p in ("p_I", "p_L", "p_S")]
     blamed = ("--param" if "--param" in probabilities else

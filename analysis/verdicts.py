@@ -135,7 +135,7 @@ class Analysis:
 
 
 def analyze(treaty: Treaty, scenario: Scenario, ally: int | None = None,
-            overrides: Sequence[str] | Mapping[str, Fraction] = (), *,
+            overrides: Sequence[str] | Mapping[str, Fraction | float | str] = (), *,
             beneficiaries: Sequence[int] | None = None, rulebook: Rulebook | None = None,
             with_nash: bool = True) -> Analysis:
     """The tied-hands verdict for one treaty, scenario and ally.

@@ -450,3 +450,11 @@ def test_float_overrides_are_read_as_the_decimals_written() -> None:
     assert resolve(None, {"a": 1.2})["a"] == Fraction(6, 5)
     with pytest.raises(InputError):
         resolve(None, {"a": True})
+
+
+def test_a_mapping_may_give_numbers_as_text() -> None:
+    # Read exactly, never evaluated: "3.5" is 7/2, "3/2" is 3/2; junk is refused.
+    values = resolve(None, {"c_C": "3.5", "a": "3/2"}).values
+    assert (values["c_C"], values["a"]) == (Fraction(7, 2), Fraction(3, 2))
+    with pytest.raises(InputError, match="is not a number"):
+        resolve(None, {"a": "__import__('os')"})
