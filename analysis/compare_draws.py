@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analysis.analysis_reports import VERDICT_CODES
-from analysis.batch_verdicts import ReadingPlan, plan_readings
-from analysis.parameters import resolve
+from analysis.batch_verdicts import ReadingPlan
 from analysis.provenance import Provenance
 from analysis.report import Report, Section
 from analysis.rules import Rulebook
 from analysis.sampling import Distribution
-from analysis.sweep import DrawPoints, Totals, first_valid_point, run_sweep
+from analysis.sweep import Totals, run_sweep, setup_sweep
 from analysis.verdicts import VERDICTS
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
@@ -49,13 +48,10 @@ def compare_draws(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
     """Every treaty in every scenario over the same ``draws`` Monte Carlo points."""
     found = []
     for scenario in scenarios:
-        base = resolve(scenario, overrides,
-                       {name: f"drawn from {d}" for name, d in distributions.items()})
-        points = DrawPoints(distributions, base.values, seed, draws)
-        plans = tuple(plan_readings(treaties, scenario, rulebook=rulebook,
-                                    base=first_valid_point(points)))
-        found.append(ScenarioShares(scenario, plans,
-                                    run_sweep(plans, points, progress=progress)))
+        setup = setup_sweep(treaties, scenario, distributions=distributions, draws=draws,
+                            seed=seed, fixed=overrides, rulebook=rulebook)
+        found.append(ScenarioShares(scenario, setup.plans,
+                                    run_sweep(setup.plans, setup.points, progress=progress)))
     return found
 
 

@@ -32,11 +32,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from analysis.batch_verdicts import GameCache, ReadingPlan, VerdictArrays, evaluate
-from analysis.parameters import PARAMETERS
+from analysis.batch_verdicts import GameCache, ReadingPlan, VerdictArrays, evaluate, plan_readings
+from analysis.parameters import PARAMETERS, ParameterValues, resolve
+from analysis.rules import Rulebook
 from analysis.sampling import BLOCK_SIZE, Distribution, Grid, draw_block
 from analysis.verdicts import VERDICTS
 from games.errors import InputError
+from treaties.scenario import Scenario
+from treaties.schema import Treaty
 
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_CHUNK = 4 * BLOCK_SIZE
@@ -307,6 +310,52 @@ def first_valid_point(points: Points, probe: int = 4096) -> dict[str, Fraction]:
             return {name: Fraction(float(values[0])) for name, values in chunk.values.items()}
     raise InputError("every grid point breaks p_I ≤ p_L ≤ p_S", field="--param",
                      expected="grids and fixed values with p_I ≤ p_L ≤ p_S somewhere")
+
+
+@dataclass(frozen=True)
+class SweepSetup:
+    """A sweep ready to run: the readings, the points, the fixed values and a description."""
+
+    plans: tuple[ReadingPlan, ...]
+    points: GridPoints | DrawPoints
+    params: ParameterValues
+    description: tuple[str, ...]
+
+
+def setup_sweep(treaties: Sequence[Treaty], scenario: Scenario, *,
+                grids: Sequence[Grid] = (),
+                distributions: Mapping[str, Distribution] | None = None,
+                draws: int | None = None, seed: int = 0, fixed: Sequence[str] = (),
+                ally: int | None = None, rulebook: Rulebook | None = None) -> SweepSetup:
+    """Plan a sweep of ``treaties`` in ``scenario``: over ``grids``, or ``draws`` Monte Carlo
+    draws of ``distributions`` (``fixed``: ``name=value`` texts for other parameters).
+
+    The parameters swept or drawn are named as such in the sources; only the fixed
+    probabilities are checked for order here (the others point by point).
+
+    Raises
+    ------
+    InputError
+        For bad values, fixed probabilities out of order, or no valid point.
+    """
+    drawn = dict(distributions or {})
+    varying = ({g.name: f"swept: {g}" for g in grids} if draws is None
+               else {name: f"drawn from {d}" for name, d in drawn.items()})
+    base = resolve(scenario, fixed, varying)
+    points: GridPoints | DrawPoints
+    if draws is None:
+        points = GridPoints(tuple(grids), base.values)
+        lines = [f"scenario: {scenario.id}", "grid: " + " × ".join(str(g) for g in grids)]
+    else:
+        check_draws(draws)
+        points = DrawPoints(drawn, base.values, seed, draws)
+        lines = [f"scenario: {scenario.id}", f"Monte Carlo: {draws:,} draws, seed {seed}, "
+                 + ", ".join(f"{name} ~ {d}" for name, d in drawn.items())]
+    if fixed:
+        lines.append("fixed: " + ", ".join(fixed))
+    plans = plan_readings(treaties, scenario, ally, rulebook=rulebook,
+                          base=first_valid_point(points))
+    return SweepSetup(tuple(plans), points, base, tuple(lines))
 
 
 def check_draws(draws: int) -> None:

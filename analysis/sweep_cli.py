@@ -7,7 +7,7 @@ Thin: parse the grids, distributions and fixed values, plan the readings, run
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -31,9 +31,9 @@ from analysis.analysis_cli import (
     refuse_existing,
     rulebook_from,
 )
-from analysis.batch_verdicts import ReadingPlan, plan_readings
+from analysis.batch_verdicts import ReadingPlan
 from analysis.cli_common import chosen_format, emit, fail
-from analysis.parameters import parse_assignment, resolve
+from analysis.parameters import parse_assignment
 from analysis.plots import plot_format
 from analysis.provenance import provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat
@@ -41,14 +41,12 @@ from analysis.sampling import Distribution, Grid, is_grid, parse_distributions, 
 from analysis.sweep import (
     DEFAULT_CHUNK,
     ChunkResult,
-    DrawPoints,
     GridPicture,
-    GridPoints,
     Points,
     Totals,
     check_draws,
-    first_valid_point,
     run_sweep,
+    setup_sweep,
 )
 from analysis.sweep_output import row_writer, rows_format, summary_report
 from analysis.sweep_plots import grid_plot, shares_plot, shown_readings
@@ -117,14 +115,11 @@ def sweep_command(
         grids, fixed = _split_params(param or [])
         distributions = _distributions(dist or [], grids, fixed, draws)
         crisis = load_scenario(scenario)
-        varying = ({g.name: f"swept: {g}" for g in grids} if draws is None
-                   else {n: f"drawn from {d}" for n, d in distributions.items()})
-        base = resolve(crisis, fixed, varying)
-        points: Points = (GridPoints(tuple(grids), base.values) if draws is None
-                          else DrawPoints(distributions, base.values, seed, draws))
         rulebook = rulebook_from(rules)
-        plans = plan_readings(_treaties(treaty), crisis, ally, rulebook=rulebook,
-                              base=first_valid_point(points))
+        setup = setup_sweep(_treaties(treaty), crisis, grids=grids, distributions=distributions,
+                            draws=draws, seed=seed, fixed=fixed, ally=ally, rulebook=rulebook)
+        plans, points, base = setup.plans, setup.points, setup.params
+        record = provenance(rulebook.fingerprint(), base.sources)
         picture = (GridPicture.empty(tuple(grids), shown_readings(plans, len(grids)))
                    if plot is not None and draws is None and len(grids) <= 2 else None)
         with ExitStack() as stack:
@@ -134,8 +129,7 @@ def sweep_command(
                 output_kind, note = rows_format(output, rows)
                 if note:
                     Console(stderr=True).print(note, highlight=False)
-                header = [*_description(crisis.id, grids, distributions, draws, seed, fixed),
-                          provenance(rulebook.fingerprint(), base.sources).line()]
+                header = [*setup.description, record.line()]
                 sinks.append(stack.enter_context(
                     row_writer(output, output_kind, plans, force=force, header=header)))
             if picture is not None:
@@ -146,9 +140,7 @@ def sweep_command(
                      if picture is not None
                      else shares_plot(plans, totals, crisis.name, image_format))
             write_bytes_atomic(plot, image, force=force)
-        description = _description(crisis.id, grids, distributions, draws, seed, fixed)
-        record = provenance(rulebook.fingerprint(), base.sources)
-        emit(summary_report(plans, totals, description, record, draws is not None),
+        emit(summary_report(plans, totals, setup.description, record, draws is not None),
              chosen, None, force)
     except InputError as error:
         raise fail(error) from None
@@ -199,18 +191,3 @@ def _with_progress(plans: Sequence[ReadingPlan], points: Points,
         task = bar.add_task("sweep", total=points.size)
         return run_sweep(plans, points, chunk_size=chunk_size, sinks=sinks,
                          progress=lambda done: bar.advance(task, done), scheduler=scheduler)
-
-
-def _description(scenario: str, grids: Sequence[Grid],
-                 distributions: Mapping[str, Distribution], draws: int | None, seed: int,
-                 fixed: Sequence[str]) -> list[str]:
-    """What was swept, for the report's footer and JSON."""
-    lines = [f"scenario: {scenario}"]
-    if draws is None:
-        lines.append("grid: " + " × ".join(str(g) for g in grids))
-    else:
-        lines.append(f"Monte Carlo: {draws:,} draws, seed {seed}, "
-                     + ", ".join(f"{n} ~ {d}" for n, d in distributions.items()))
-    if fixed:
-        lines.append("fixed: " + ", ".join(fixed))
-    return lines
