@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from analysis.analysis_cli import analyze_command, compare_command, params_command, rules_app
+from analysis.classroom_cli import classroom_command
 from analysis.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CAPPED,
@@ -172,6 +173,7 @@ app.command("signal")(signal_command)
 app.command("sweep")(sweep_command)
 app.command("params")(params_command)
 app.command("draw")(draw_command)
+app.command("classroom")(classroom_command)
 app.add_typer(rules_app, name="rules")
 
 
