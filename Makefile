@@ -6,7 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --progress-bar off --disable-pip-version-check
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck docs pytest notebooks chromium browser bench clean
+
+# Run a tier of `make test` and say how long it took.
+timed = start=$$(date +%s); $(2) && echo "== tier $(1): $$(( $$(date +%s) - start )) s"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,15 +41,37 @@ demo: $(VENV)/.installed-core
 	$(BIN)/tiedhands compare --draws 20000 --seed 1 --dist "p_I=beta(2,5)" --dist "a=lognormal(0,1)" --dist "c_A=uniform(1,5)"
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check games treaties analysis tests benchmarks
+	@$(call timed,lint,$(BIN)/ruff check games treaties analysis tests benchmarks docs/notebooks)
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy
+	@$(call timed,typecheck,$(BIN)/mypy)
 
+# The documentation site: any warning (a broken link or anchor) fails the build.
+docs: $(VENV)/.installed-dev
+	@$(call timed,docs,NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site)
+
+# Unit, property and differential tests and doctests, on every core.
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	@$(call timed,pytest,$(BIN)/pytest -n auto -p no:cacheprovider \
+		--ignore=tests/test_notebooks.py --ignore=tests/test_classroom_browser.py)
 
-test: lint typecheck pytest
+# The tutorial notebooks, executed with nbclient.
+notebooks: $(VENV)/.installed-dev
+	@$(call timed,notebooks,$(BIN)/pytest -p no:cacheprovider tests/test_notebooks.py)
+
+# The browser test needs Debian's chromium (never `playwright install`): installed with
+# apt-get only in CI or as root on Debian; elsewhere the test is skipped with a notice.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif grep -qs '^ID=debian' /etc/os-release && { [ "$$CI" = true ] || [ "$$(id -u)" = 0 ]; }; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "note: /usr/bin/chromium is missing; tests/test_classroom_browser.py will be skipped"; fi
+
+browser: $(VENV)/.installed-dev chromium
+	@$(call timed,browser,$(BIN)/pytest -p no:cacheprovider -rs tests/test_classroom_browser.py)
+
+test: lint typecheck docs pytest notebooks browser
 
 # Speed against pygambit and nashpy, measured in one run (ratios, never asserted).
 bench: $(VENV)/.installed-dev
