@@ -31,7 +31,13 @@ from analysis.analysis_reports import (
 from analysis.cli_common import chosen_format, fail, stdout_console
 from analysis.compare import Cell, compare
 from analysis.compare_draws import compare_draws, shares_csv, shares_report
-from analysis.parameters import REGISTRY, parse_assignment, resolve
+from analysis.parameters import (
+    DEFAULTS_SOURCE,
+    PARAMETERS,
+    REGISTRY,
+    parse_assignment,
+    resolve,
+)
 from analysis.plots import plot_format, verdict_heatmap
 from analysis.provenance import provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
@@ -287,7 +293,8 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
             results = compare_draws(_treaties(treaties), chosen_scenarios, overrides,
                                     distributions, seed, draws, rulebook=rulebook,
                                     progress=lambda done: bar.advance(task, done))
-        sources = {**{name: "--param" for name in pinned}, **drawn}
+        sources = {**{p.name: DEFAULTS_SOURCE for p in PARAMETERS},
+                   **{name: "--param" for name in pinned}, **drawn}
         record = provenance(rulebook.fingerprint(), sources, overrides)
         description = [f"Monte Carlo: {draws:,} draws, seed {seed}, "
                        + ", ".join(f"{n} ~ {d}" for n, d in distributions.items())]

@@ -59,8 +59,9 @@ def test_cli_json_and_csv() -> None:
     assert cell["points"] == 2000 and cell["treaty"] == "china-dprk-1961"
     assert document["sweep"][0].startswith("Monte Carlo: 2,000 draws, seed 3")
     sources = document["provenance"]["parameter_sources"]
-    assert sources == {"p_I": "drawn from beta(2, 5)", "a": "drawn from lognormal(0, 1)",
-                       "c_A": "drawn from uniform(1, 5)"}
+    assert {k: v for k, v in sources.items() if v.startswith("drawn")} == {
+        "p_I": "drawn from beta(2, 5)", "a": "drawn from lognormal(0, 1)",
+        "c_A": "drawn from uniform(1, 5)"}
     result = RUNNER.invoke(app, [*args, "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
