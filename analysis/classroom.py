@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from analysis.analysis_reports import exact
+from analysis.analysis_reports import exact, exact_and_decimal
 from analysis.draw_cli import treaty_drawing
 from analysis.drawing import tree_image
 from analysis.models.deterrence import deterrence_game
@@ -289,17 +289,13 @@ def reading_at(reading: Reading, params: ParameterValues, delta: Fraction) -> Re
     elif with_cost.ally_action not in found.short:
         verdict = "binding"
         because = (f"Without the audience cost the ally would {act0}; with {cost} it would "
-                   f"{act1}. The threshold is a* = {_decimal(threshold)}.")
+                   f"{act1}. The threshold is a* = {exact_and_decimal(threshold)}.")
     else:
         verdict = "insufficient"
         because = (f"Even with {cost} the ally would {act1}; it would need "
-                   f"a ≥ a* = {_decimal(threshold)}.")
+                   f"a ≥ a* = {exact_and_decimal(threshold)}.")
     return Reading(reading.reading, verdict, because, chosen, without, with_cost, threshold,
                    threshold_eff, threshold_latex(game, without.presses_on, found.short))
-
-
-def _decimal(value: Fraction) -> str:
-    return exact(value) if value.denominator == 1 else f"{exact(value)} ({float(value):.4g})"
 
 
 # ---------------------------------------------------------------------------- signalling
@@ -347,7 +343,7 @@ def signal_view(current: Lesson) -> SignalView:
     game = signalling_game("tying-hands", values, delta)
     result = all_pbe(game)
     title = (f"Tying hands: {current.analysis.treaty.id} in {current.analysis.scenario.id}, "
-             f"a = {_decimal(a)}, δ = {_decimal(delta)}")
+             f"a = {exact_and_decimal(a)}, δ = {exact_and_decimal(delta)}")
     return SignalView(a, delta, why, tuple(regions(values, a, delta)),
                       tuple((_kind(eq.kind, [game.messages[m] for m in eq.on_path]),
                              eq.informative, eq.intuitive) for eq in result.equilibria),
@@ -406,11 +402,12 @@ def panel_html(current: Lesson) -> str:
     names = cow_states()
     verdict = current.verdict
     colour = VERDICT_COLOURS.get(first.verdict, "#dddddd")
-    threshold = "—" if current.threshold is None else _decimal(current.threshold)
+    threshold = "—" if current.threshold is None else exact_and_decimal(current.threshold)
     if current.delta_matters:
-        delta = (f"δ = {_decimal(current.delta)}"
+        given = exact_and_decimal(current.rulebook_delta or Fraction(0))
+        delta = (f"δ = {exact_and_decimal(current.delta)}"
                  + ("" if current.delta == current.rulebook_delta else
-                    f" (the rulebook gives {_decimal(current.rulebook_delta or Fraction(0))})"))
+                    f" (the rulebook gives {given})"))
     else:
         delta = "δ does not enter: no response falls short of the treaty here"
     if first.without is not None and first.with_cost is not None:
@@ -472,8 +469,8 @@ def signal_html(signal: SignalView) -> str:
                    for kind, informative, intuitive in signal.equilibria)
     found = ", ".join(signal.regions) or "none"
     return (f'<div id="th-signal" data-informative="{_yes(signal.informative)}">'
-            f"<p>Treaty's point: a = {html.escape(_decimal(signal.a))}, "
-            f"δ = {html.escape(_decimal(signal.delta))} — {html.escape(signal.why)}.</p>"
+            f"<p>Treaty's point: a = {html.escape(exact_and_decimal(signal.a))}, "
+            f"δ = {html.escape(exact_and_decimal(signal.delta))} — {html.escape(signal.why)}.</p>"
             f"<p>Closed-form equilibria here: {html.escape(found)}. Informative equilibrium: "
             f"<strong id=\"th-informative\">{_yes(signal.informative)}</strong>.</p>"
             f"<ul>{rows}</ul>"
