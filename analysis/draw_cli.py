@@ -143,6 +143,9 @@ def _check_sources(file: Path | None, treaty: str | None, scenario: str | None,
                                   "it is)")
     if spe < 1:
         raise InputError(f"--spe {spe}", field="--spe", expected="a number from 1")
+    if plain and spe != 1:
+        raise InputError("--spe with --plain", field="--spe",
+                         expected="--spe N to highlight an equilibrium, or --plain for none")
 
 
 def file_drawing(path: Path, which: int = 1, plain: bool = False) -> Drawing:

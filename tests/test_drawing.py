@@ -365,3 +365,11 @@ def test_cli_refuses_malformed_strategic_and_oversized_files(tmp_path: Path) -> 
     assert_bad_input(invoke(large, "--plain", "-o", tmp_path / "t.svg"),
                      "large.efg", f"{MAX_LEAVES + 1} leaves", f"at most {MAX_LEAVES}")
     assert not (tmp_path / "t.svg").exists()
+
+
+def test_plain_and_spe_exclude_each_other(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["draw", "docs/examples/extended-deterrence.efg", "--plain",
+                                      "--spe", "2", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "--spe with --plain" in result.stderr
+    assert not (tmp_path / "x.svg").exists()
