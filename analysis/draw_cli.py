@@ -37,13 +37,13 @@ from analysis.analysis_cli import (
 )
 from analysis.analysis_reports import analysed_game, exact
 from analysis.cli_common import fail
-from analysis.drawing import Behaviour, check_size, spe_behaviour, tree_image
+from analysis.drawing import MAX_LEAVES, Behaviour, check_size, spe_behaviour, tree_image
 from analysis.models.deterrence import ACTION_LABELS, deterrence_game, numeric_game
 from analysis.parameters import ParameterValues
 from analysis.plots import plot_format
 from analysis.rules import ACTIONS
 from analysis.verdicts import Analysis, Play, Reading, analyze, solve_play
-from games.errors import InputError
+from games.errors import InputError, SizeLimitError
 from games.extensive_form import ExtensiveFormGame
 from games.io.files import write_bytes_atomic
 from games.io.gambit import read_game
@@ -154,7 +154,13 @@ def file_drawing(path: Path, which: int = 1, plain: bool = False) -> Drawing:
     A game without perfect recall has no subgame-perfect solution here; it
     is drawn without highlighting, and the title says why.
     """
-    game = read_game(path, max_nodes=MAX_FILE_NODES)
+    try:
+        game = read_game(path, max_nodes=MAX_FILE_NODES)
+    except SizeLimitError as error:
+        raise SizeLimitError(f"the game has more than {MAX_FILE_NODES:,} nodes", source=str(path),
+                             line=error.line,
+                             expected=f"a tree of at most {MAX_FILE_NODES:,} nodes to draw "
+                                      f"(and at most {MAX_LEAVES} leaves)") from None
     if not isinstance(game, ExtensiveFormGame):
         raise InputError("this is a strategic-form game; only game trees are drawn",
                          source=str(path), expected="a .efg file")

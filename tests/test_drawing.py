@@ -373,3 +373,17 @@ def test_plain_and_spe_exclude_each_other(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--spe with --plain" in result.stderr
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_file_too_large_to_draw_names_the_limit_of_draw(tmp_path: Path) -> None:
+    # A chain of 50,001 decision nodes: past the reader's limit for drawing (100,000 nodes);
+    # the message names draw's limits, not solve's --max-nodes option.
+    lines = ['EFG 2 R "chain" { "A" "B" }', '""', ""]
+    for k in range(50_001):
+        lines += [f'p "" 1 {k + 1} "" {{ "x" "y" }} 0', f't "" {k + 1} "" {{ 0, 0 }}']
+    lines.append('t "" 999999 "" { 0, 0 }')
+    path = tmp_path / "chain.efg"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["draw", str(path), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "more than 100,000 nodes" in result.stderr and "--max-nodes" not in result.stderr
