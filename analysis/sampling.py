@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Protocol
@@ -625,6 +625,8 @@ class Draws:
     values: Mapping[str, FloatArray]
     attempted: int
     rejected: int
+    blocks: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    """Each block drawn: (points attempted, points rejected) — to count a block once."""
 
     @property
     def rejected_share(self) -> float:
@@ -683,7 +685,8 @@ def draw_block(distributions: Mapping[str, Distribution],
             raise _almost_never(distributions, order, constants, accepted, attempted)
     values = {name: _frozen(np.concatenate(kept[name]) if kept[name]
                             else np.empty(0, dtype=np.float64)) for name in order}
-    return Draws(MappingProxyType(values), attempted, attempted - accepted)
+    return Draws(MappingProxyType(values), attempted, attempted - accepted,
+                 {block: (attempted, attempted - accepted)})
 
 
 def draws_for_points(distributions: Mapping[str, Distribution],
@@ -715,17 +718,17 @@ def draws_for_points(distributions: Mapping[str, Distribution],
         empty = {name: _frozen(np.empty(0, dtype=np.float64)) for name in order}
         return Draws(MappingProxyType(empty), 0, 0)
     pieces: dict[str, list[FloatArray]] = {name: [] for name in order}
-    attempted = rejected = 0
+    blocks: dict[int, tuple[int, int]] = {}
     for block in range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1):
         draws = draw_block(distributions, fixed, seed, block)
         low = max(start - block * BLOCK_SIZE, 0)
         high = min(stop - block * BLOCK_SIZE, BLOCK_SIZE)
         for name in order:
             pieces[name].append(draws.values[name][low:high])
-        attempted += draws.attempted
-        rejected += draws.rejected
+        blocks.update(draws.blocks)
     values = {name: _frozen(np.concatenate(pieces[name])) for name in order}
-    return Draws(MappingProxyType(values), attempted, rejected)
+    return Draws(MappingProxyType(values), sum(a for a, _ in blocks.values()),
+                 sum(r for _, r in blocks.values()), blocks)
 
 
 def _drawn_order(distributions: Mapping[str, Distribution]) -> tuple[str, ...]:

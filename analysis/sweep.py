@@ -35,7 +35,7 @@ import numpy.typing as npt
 from analysis.batch_verdicts import GameCache, ReadingPlan, VerdictArrays, evaluate, plan_readings
 from analysis.parameters import PARAMETERS, ParameterValues, resolve
 from analysis.rules import Rulebook
-from analysis.sampling import BLOCK_SIZE, Distribution, Grid, draw_block
+from analysis.sampling import BLOCK_SIZE, Distribution, Grid, draws_for_points
 from analysis.verdicts import VERDICTS
 from games.errors import InputError
 from treaties.scenario import Scenario
@@ -174,18 +174,9 @@ class DrawPoints:
 
     def chunk(self, start: int, stop: int) -> PointChunk:
         """Draws ``[start, stop)``: the blocks covering them, drawn whole and sliced."""
-        pieces: dict[str, list[FloatArray]] = {name: [] for name in self.varying}
-        blocks = {}
-        for block in range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1):
-            draws = draw_block(self.distributions, self.fixed, self.seed, block)
-            low = max(start - block * BLOCK_SIZE, 0)
-            high = min(stop - block * BLOCK_SIZE, BLOCK_SIZE)
-            for name in self.varying:
-                pieces[name].append(draws.values[name][low:high])
-            blocks[block] = (draws.attempted, draws.rejected)
-        varying = {name: np.concatenate(parts) for name, parts in pieces.items()}
+        draws = draws_for_points(self.distributions, self.fixed, self.seed, start, stop)
         return PointChunk(np.arange(start, stop, dtype=np.int64),
-                          _full(self.fixed, varying, stop - start), 0, blocks)
+                          _full(self.fixed, draws.values, stop - start), 0, draws.blocks)
 
 
 @dataclass(frozen=True)
