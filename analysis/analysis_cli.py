@@ -65,6 +65,15 @@ ForceOption = Annotated[bool, typer.Option(help="Overwrite existing output files
 ParamOption = Annotated[list[str] | None, typer.Option(
     "--param", help="Set a parameter, name=value (repeatable; exact: 0.3 is 3/10). "
                     "See tiedhands params.")]
+DrawsOption = Annotated[int | None, typer.Option(
+    help="Monte Carlo: this many draws of the --dist parameters; the report gives the share "
+         "of draws per verdict.")]
+SeedOption = Annotated[int | None, typer.Option(
+    help="Seed of the Monte Carlo draws (default 0; with --draws only).")]
+DistOption = Annotated[list[str] | None, typer.Option(
+    "--dist", help="A distribution name=beta(α,β) | uniform(lo,hi) | normal(μ,σ) | "
+                   "truncnormal(μ,σ,lo,hi) | lognormal(μ,σ) | fixed(x) "
+                   "(repeatable; with --draws).")]
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="YAML file of rules replacing the built-in ones by id "
                     "(the built-in rules: tiedhands rules show).")]
@@ -215,14 +224,9 @@ def compare_command(
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(
         help="Also draw the verdicts as a heatmap (.png or .svg).")] = None,
-    draws: Annotated[int | None, typer.Option(
-        help="Monte Carlo: report each cell's share of draws per verdict over this many "
-             "draws of the --dist parameters.")] = None,
-    seed: Annotated[int | None, typer.Option(
-        help="Seed of the Monte Carlo draws (default 0; with --draws only).")] = None,
-    dist: Annotated[list[str] | None, typer.Option(
-        "--dist", help="A distribution, e.g. p_I=beta(2,5) (repeatable; with --draws; "
-                       "grammar as in tiedhands sweep).")] = None,
+    draws: DrawsOption = None,
+    seed: SeedOption = None,
+    dist: DistOption = None,
 ) -> None:
     """The verdict of every treaty in every scenario, for each listed ally that is a party.
 

@@ -23,8 +23,11 @@ from rich.progress import (
 )
 
 from analysis.analysis_cli import (
+    DistOption,
+    DrawsOption,
     ForceOption,
     RulesOption,
+    SeedOption,
     _treaties,
     check_codes,
     distinct_outputs,
@@ -68,14 +71,9 @@ def sweep_command(
         "--param", help="A grid name=start:stop:count (inclusive, like numpy.linspace; the "
                         "sweep is the product of all grids) or a fixed value name=value "
                         "(repeatable).")] = None,
-    draws: Annotated[int | None, typer.Option(
-        help="Monte Carlo: this many draws of the --dist parameters.")] = None,
-    seed: Annotated[int | None, typer.Option(
-        help="Seed of the Monte Carlo draws (default 0; with --draws only).")] = None,
-    dist: Annotated[list[str] | None, typer.Option(
-        "--dist", help="A distribution name=beta(α,β) | uniform(lo,hi) | normal(μ,σ) | "
-                       "truncnormal(μ,σ,lo,hi) | lognormal(μ,σ) | fixed(x) "
-                       "(repeatable; with --draws).")] = None,
+    draws: DrawsOption = None,
+    seed: SeedOption = None,
+    dist: DistOption = None,
     rules: RulesOption = None,
     output_format: Annotated[OutputFormat | None, typer.Option(
         "--format", help="Format of the summary on stdout: table, json, markdown or "
