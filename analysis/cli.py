@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from analysis.analysis_cli import analyze_command, compare_command, params_command, rules_app
+from analysis.capability_cli import capability_command, decompose_command
 from analysis.classroom_cli import classroom_command
 from analysis.cli_common import (
     EXIT_BAD_INPUT,
@@ -171,6 +172,8 @@ app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
 app.command("signal")(signal_command)
 app.command("sweep")(sweep_command)
+app.command("capability")(capability_command)
+app.command("decompose")(decompose_command)
 app.command("params")(params_command)
 app.command("draw")(draw_command)
 app.command("classroom")(classroom_command)

@@ -17,7 +17,7 @@ from typing import Any
 
 from analysis.parameters import DEFAULTS_SOURCE
 
-CORPUS_FOLDERS = ("scenarios", "treaties")
+CORPUS_FOLDERS = ("profiles", "scenarios", "treaties")
 """The folders of ``treaties/data`` whose YAML files make up the corpus."""
 
 
@@ -37,6 +37,9 @@ class Provenance:
         Where each parameter value came from (``analyze``), else empty.
     overrides
         The ``--param`` assignments given (``compare``), else empty.
+    capability_rules
+        The fingerprint of the capability rules in effect (``capability``,
+        ``decompose``), else None.
     """
 
     version: str
@@ -44,6 +47,7 @@ class Provenance:
     rulebook: str
     parameter_sources: Mapping[str, str] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
+    capability_rules: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of the ``provenance`` field."""
@@ -54,12 +58,16 @@ class Provenance:
             document["parameter_sources"] = dict(self.parameter_sources)
         if self.overrides:
             document["parameter_overrides"] = list(self.overrides)
+        if self.capability_rules is not None:
+            document["capability_rules_fingerprint"] = self.capability_rules
         return document
 
     def line(self) -> str:
         """One line for the footer of tables, Markdown and LaTeX, and CSV comments."""
         parts = [f"tiedhands {self.version}", f"corpus {self.corpus}",
                  f"rulebook {self.rulebook}"]
+        if self.capability_rules is not None:
+            parts.append(f"capability rules {self.capability_rules}")
         if self.parameter_sources:
             parts.append(f"parameters: {summarize_sources(self.parameter_sources)}")
         if self.overrides:
@@ -68,14 +76,16 @@ class Provenance:
 
 
 def provenance(rulebook_fingerprint: str, parameter_sources: Mapping[str, str] | None = None,
-               overrides: Sequence[str] = ()) -> Provenance:
-    """The provenance of a report made now, with this rulebook and these parameters."""
+               overrides: Sequence[str] = (), *, capability_rules: str | None = None
+               ) -> Provenance:
+    """The provenance of a report made now, with these rules and these parameters."""
     return Provenance(importlib.metadata.version("tiedhands"), corpus_hash(),
-                      rulebook_fingerprint, dict(parameter_sources or {}), tuple(overrides))
+                      rulebook_fingerprint, dict(parameter_sources or {}), tuple(overrides),
+                      capability_rules)
 
 
 def corpus_hash() -> str:
-    """SHA-256 of the built-in treaty and scenario files' bytes, in sorted path order.
+    """SHA-256 of the built-in profile, scenario and treaty files' bytes, in sorted path order.
 
     The paths are relative to ``treaties/data`` (``scenarios/…`` sort before
     ``treaties/…``); the result is the first 12 hex digits.

@@ -30,7 +30,7 @@ from games.numbers import to_fraction
 from treaties.fields import problem
 from treaties.load import validate_document
 from treaties.schema import Help
-from treaties.yaml_source import parse_yaml, read_yaml
+from treaties.yaml_source import YamlDocument, parse_yaml, read_yaml
 
 Action = Literal["I", "L", "S"]
 ACTIONS: tuple[Action, ...] = ("I", "L", "S")
@@ -155,10 +155,15 @@ def load_rulebook(path: str | None = None) -> Rulebook:
         For a malformed file, naming its line and field, or a help rule that
         would leave a level of help without a rule.
     """
-    base = builtin_rulebook()
     if path is None:
-        return base
-    document = read_yaml(path)
+        return builtin_rulebook()
+    return rulebook_from_document(read_yaml(path))
+
+
+def rulebook_from_document(document: YamlDocument) -> Rulebook:
+    """The built-in rules, replaced by id from a parsed user file (see :func:`load_rulebook`)."""
+    base = builtin_rulebook()
+    path = document.source
     patch, problems = validate_document(document, RulebookPatch)
     if problems:
         raise problems[0]

@@ -18,15 +18,17 @@ from typing import Any, Literal, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from games.errors import InputError
+from treaties.cooperation import CooperationProfile
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
-from treaties.validate import Problem, scenario_problems, treaty_problems
+from treaties.validate import Problem, profile_problems, scenario_problems, treaty_problems
 from treaties.yaml_source import YamlDocument, dotted_location, parse_yaml, read_yaml
 
-Kind = Literal["treaty", "scenario"]
+Kind = Literal["treaty", "scenario", "profile"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-_FOLDERS: dict[Kind, str] = {"treaty": "treaties", "scenario": "scenarios"}
+_FOLDERS: dict[Kind, str] = {"treaty": "treaties", "scenario": "scenarios",
+                             "profile": "profiles"}
 
 
 def is_path(reference: str) -> bool:
@@ -35,7 +37,7 @@ def is_path(reference: str) -> bool:
 
 
 def builtin_ids(kind: Kind) -> tuple[str, ...]:
-    """The ids of the built-in treaties or scenarios, sorted."""
+    """The ids of the built-in treaties, scenarios or cooperation profiles, sorted."""
     folder = resources.files("treaties").joinpath("data", _FOLDERS[kind])
     return tuple(sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir()
                         if entry.name.endswith(".yaml")))
@@ -56,6 +58,16 @@ def load_treaty(reference: str) -> Treaty:
 def load_scenario(reference: str) -> Scenario:
     """A scenario by built-in id or path (see :func:`is_path`)."""
     return _load(reference, "scenario", Scenario)
+
+
+def load_profile(reference: str) -> CooperationProfile:
+    """A cooperation profile by built-in id or path (see :func:`is_path`)."""
+    return _load(reference, "profile", CooperationProfile)
+
+
+def builtin_profiles() -> tuple[CooperationProfile, ...]:
+    """Every built-in cooperation profile, sorted by id."""
+    return tuple(_builtin("profile", i, CooperationProfile) for i in builtin_ids("profile"))
 
 
 def builtin_treaties() -> tuple[Treaty, ...]:
@@ -79,12 +91,14 @@ def _load(reference: str, kind: Kind, model: type[ModelT]) -> ModelT:
 
 
 @functools.cache
-def _builtin_cached(kind: Kind, identifier: str) -> Treaty | Scenario:
+def _builtin_cached(kind: Kind, identifier: str) -> Treaty | Scenario | CooperationProfile:
     path = resources.files("treaties").joinpath("data", _FOLDERS[kind], f"{identifier}.yaml")
     document = parse_yaml(path.read_text("utf-8"), f"treaties/data/{_FOLDERS[kind]}/"
                                                    f"{identifier}.yaml")
     if kind == "treaty":
         return parse_model(document, Treaty)
+    if kind == "profile":
+        return parse_model(document, CooperationProfile)
     return parse_model(document, Scenario)
 
 
@@ -132,7 +146,8 @@ def validate_document(document: YamlDocument,
             o is not e and o["loc"][:len(e["loc"])] == e["loc"] for o in errors))]
         return None, [_from_pydantic(e, document, model) for e in errors]
     found = (treaty_problems(result) if isinstance(result, Treaty)
-             else scenario_problems(result) if isinstance(result, Scenario) else [])
+             else scenario_problems(result) if isinstance(result, Scenario)
+             else profile_problems(result) if isinstance(result, CooperationProfile) else [])
     problems = [_from_problem(p, document) for p in found]
     return (None, problems) if problems else (result, [])
 
@@ -157,9 +172,11 @@ def check_files(paths: Sequence[str | Path], kind: Kind) -> tuple[int, list[Inpu
         except InputError as error:
             problems.append(error)
             continue
-        result: Treaty | Scenario | None
+        result: Treaty | Scenario | CooperationProfile | None
         if kind == "treaty":
             result, found = validate_document(document, Treaty)
+        elif kind == "profile":
+            result, found = validate_document(document, CooperationProfile)
         else:
             result, found = validate_document(document, Scenario)
         problems += found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from treaties.cooperation import CooperationProfile
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
 from treaties.yaml_source import Location
@@ -129,4 +130,30 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
                 problems.append(Problem(("allies", k, "for", j),
                                         f"{state} takes no part in the hostilities",
                                         "a state among the attackers or targets"))
+    return problems
+
+
+def profile_problems(profile: CooperationProfile) -> list[Problem]:
+    """Every cross-field problem of a cooperation profile (empty when it is consistent)."""
+    problems = list(_duplicates([e.id for e in profile.entries], "entries"))
+    partners = set(profile.partners)
+    if len(partners) != len(profile.partners):
+        problems.append(Problem(("partners",), "a partner is listed twice",
+                                "each partner once"))
+    for k, entry in enumerate(profile.entries):
+        where = ("entries", k)
+        if entry.supplier == entry.recipient:
+            problems.append(Problem((*where, "recipient"), "the supplier is also the recipient",
+                                    "two different states"))
+        for side in ("supplier", "recipient"):
+            if getattr(entry, side) not in partners:
+                problems.append(Problem((*where, side),
+                                        f"{getattr(entry, side)} is not a partner",
+                                        f"one of the partners {sorted(partners)}"))
+        if len(set(entry.capabilities)) != len(entry.capabilities):
+            problems.append(Problem((*where, "capabilities"), "a capability is listed twice",
+                                    "each capability once"))
+        if entry.end is not None and entry.end < entry.start:
+            problems.append(Problem((*where, "end"), "the entry ends before it starts",
+                                    f"a date on or after {entry.start}"))
     return problems

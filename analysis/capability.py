@@ -1,0 +1,278 @@
+r"""The capability lens: what a cooperation profile changes in the deterrence game.
+
+Each entry of a profile (:mod:`treaties.cooperation`) raises the capability of
+its recipients.  What that does depends on the role a recipient plays in the
+scenario — the **challenger** (the other side of the hostilities), the
+**ally** analysed, or its **protege** (the belligerents it is analysed for) —
+and on the rules of ``analysis/data/capability_rules.yaml``
+(:mod:`analysis.capability_rules`).  For channel :math:`c` the change in the
+win probability :math:`p_X` is
+
+.. math:: \Delta_c p_X = \sum_{(r, k)} m_{r,X}\, s_k\, w_c\, t_k\, u_{c,r,k}\,(1 - o_{c,r,k})
+
+over the (role, capability) pairs the channel reaches, with :math:`m_{r,X}`
+the role's factor for :math:`p_X`, :math:`s_k` the capability's shift,
+:math:`w_c` the channel's weight, :math:`t_k` the theatre's weight,
+:math:`u_{c,r,k}` the largest status weight among the matching entries and
+:math:`o_{c,r,k} = 1 - \prod_j (1 - o_j)` the combined offset of the
+matching countermeasures.  With a set of channels :math:`S` switched on,
+
+.. math:: p'_X = \operatorname{clip}_{[0,1]}\Bigl(p_X + \sum_{c \in S} \Delta_c p_X\Bigr),
+          \quad p'_L \leftarrow \min(p'_L, p'_S), \quad p'_I \leftarrow \min(p'_I, p'_L),
+
+so the probabilities stay in order (help never raises the challenger's chance).
+Entries not in effect at the scenario's date, and recipients with no role,
+change nothing; reports list them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.capability_rules import (
+    PROBABILITIES,
+    ROLES,
+    CapabilityRules,
+    Probability,
+    Role,
+    TheatreRule,
+    exact,
+    exact_moves,
+)
+from games.errors import InputError
+from treaties.cooperation import CHANNELS, Capability, Channel, CooperationProfile
+from treaties.regions import gazetteer
+from treaties.scenario import Scenario
+
+ROLE_NAMES: Mapping[Role, str] = {"challenger": "challenger", "ally": "ally",
+                                  "protege": "protégé"}
+
+
+@dataclass(frozen=True)
+class ScenarioRoles:
+    """Who is who in a scenario, from the analysed ally's point of view."""
+
+    ally: int | None
+    proteges: tuple[int, ...]
+    challengers: tuple[int, ...]
+    theatre: str
+
+    def role(self, state: int) -> Role | None:
+        """The role of ``state``: ally, protégé, challenger, or None (no part)."""
+        if state == self.ally:
+            return "ally"
+        if state in self.proteges:
+            return "protege"
+        if state in self.challengers:
+            return "challenger"
+        return None
+
+
+def scenario_roles(scenario: Scenario, ally: int | None = None,
+                   beneficiaries: Sequence[int] | None = None) -> ScenarioRoles:
+    """The ally, its protégés, the challengers and the theatre of a scenario.
+
+    The protégés are ``beneficiaries``, else the states the scenario analyses
+    ``ally`` for, else (no ally listed) the targets of the first hostility.  The
+    challengers are the states on the other side of every hostility a protégé
+    takes part in; the theatre is that of the first such hostility.
+    """
+    listed = [a for a in scenario.allies if ally is None or a.ally == ally]
+    chosen = ally if ally is not None else (listed[0].ally if listed else None)
+    proteges = tuple(beneficiaries) if beneficiaries else (
+        tuple(dict.fromkeys(s for a in listed if a.ally == chosen for s in a.for_))
+        or scenario.hostilities[0].target)
+    involved = [h for h in scenario.hostilities if set(h.belligerents) & set(proteges)]
+    if not involved:
+        raise InputError(f"no hostility involves {', '.join(map(str, proteges))}",
+                         field="--for", expected="belligerents of the scenario")
+    challengers: list[int] = []
+    for hostility in involved:
+        other = hostility.attacker if set(hostility.target) & set(proteges) else hostility.target
+        challengers += [s for s in other if s not in proteges and s != chosen]
+    return ScenarioRoles(chosen, proteges, tuple(dict.fromkeys(challengers)),
+                         involved[0].theatre)
+
+
+def theatre_rule(rules: CapabilityRules, theatre: str) -> TheatreRule:
+    """The theatre rule for a region: the one listing the narrowest region containing it.
+
+    Rules listing regions that contain the theatre equally narrowly (neither within the
+    other) are taken in file order.
+    """
+    places = gazetteer()
+    matching = [(rule, tag) for rule in rules.theatres for tag in rule.regions
+                if tag == theatre or places.relation(theatre, tag) == "within"]
+    if not matching:
+        raise InputError(f"no theatre rule covers {theatre!r}", field="theatres",
+                         expected="a theatre rule listing it or a region containing it "
+                                  "(the built-in rule lists world)")
+    best_rule, best_tag = matching[0]
+    for rule, tag in matching[1:]:
+        if tag != best_tag and places.relation(tag, best_tag) == "within":
+            best_rule, best_tag = rule, tag
+    return best_rule
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One (channel, role, capability) that a profile reaches, and its size."""
+
+    channel: Channel
+    role: Role
+    capability: Capability
+    entries: tuple[str, ...]
+    recipients: tuple[int, ...]
+    shift: Fraction
+    channel_weight: Fraction
+    theatre_weight: Fraction
+    status_weight: Fraction
+    offset: Fraction
+    countermeasures: tuple[str, ...]
+
+    @property
+    def size(self) -> Fraction:
+        """shift × channel weight × theatre weight × status weight × (1 − offset)."""
+        return (self.shift * self.channel_weight * self.theatre_weight * self.status_weight
+                * (1 - self.offset))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry that changes nothing in this scenario, and why."""
+
+    entry: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CapabilityEffects:
+    """What a profile changes in a scenario: per channel, the change in each p_X."""
+
+    profile: CooperationProfile
+    scenario: Scenario
+    roles: ScenarioRoles
+    theatre_rule: str
+    contributions: tuple[Contribution, ...]
+    skipped: tuple[Skipped, ...]
+    rules: CapabilityRules
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        """The channels that reach someone with a role (in the rules' channel order)."""
+        reached = {c.channel for c in self.contributions}
+        return tuple(c for c in CHANNELS if c in reached)
+
+    def shifts(self, channel: Channel) -> dict[Probability, Fraction]:
+        """:math:`\\Delta_c p_X` for each probability."""
+        total = dict.fromkeys(PROBABILITIES, Fraction(0))
+        for item in self.contributions:
+            if item.channel == channel:
+                for name, factor in exact_moves(self.rules.role(item.role)).items():
+                    total[name] += factor * item.size
+        return total
+
+    def rules_used(self) -> tuple[str, ...]:
+        """The ids of the rules these effects rest on."""
+        used = [self.rules.role(r).id for r in ROLES if any(c.role == r for c in
+                                                            self.contributions)]
+        for item in self.contributions:
+            used += [self.rules.shift(item.capability).id, self.rules.channel(item.channel).id,
+                     *item.countermeasures]
+        entries = {e.id: e for e in self.profile.entries}
+        used += [self.rules.status(entries[e].status).id for c in self.contributions
+                 for e in c.entries]
+        used.append(self.theatre_rule)
+        return tuple(dict.fromkeys(used))
+
+    def assumptions(self) -> tuple[str, ...]:
+        """The ids of the rules used that are flagged ``assumption: true``."""
+        flagged = set(self.rules.assumptions())
+        return tuple(r for r in self.rules_used() if r in flagged)
+
+
+def capability_effects(profile: CooperationProfile, scenario: Scenario,
+                       rules: CapabilityRules, roles: ScenarioRoles) -> CapabilityEffects:
+    """Apply the capability rules to every entry of ``profile`` in ``scenario``."""
+    theatre = theatre_rule(rules, roles.theatre)
+    theatre_weights = {k: exact(v) for k, v in theatre.weights.items()}
+    grouped: dict[tuple[Channel, Role, Capability], list[tuple[str, int, Fraction]]] = {}
+    skipped = []
+    for entry in profile.entries:
+        if not entry.in_effect_on(scenario.date):
+            skipped.append(Skipped(entry.id, f"not in effect on {scenario.date} "
+                                             f"({entry.start} to {entry.end or 'ongoing'})"))
+            continue
+        placed = [(state, roles.role(state)) for state in entry.recipients]
+        cast = [(state, role) for state, role in placed if role is not None]
+        if not cast:
+            skipped.append(Skipped(entry.id, "no recipient plays a part in the scenario ("
+                                   + ", ".join(map(str, entry.recipients)) + ")"))
+            continue
+        weight = exact(rules.status(entry.status).weight)
+        for state, role in cast:
+            for capability in entry.capabilities:
+                grouped.setdefault((entry.channel, role, capability), []).append(
+                    (entry.id, state, weight))
+    contributions = []
+    for (channel, role, capability), found in grouped.items():
+        counters = [m for m in rules.countermeasures if m.channel == channel
+                    and (not m.capabilities or capability in m.capabilities)
+                    and (m.against is None or m.against == role)]
+        kept = Fraction(1)
+        for measure in counters:
+            kept *= 1 - exact(measure.offset)
+        contributions.append(Contribution(
+            channel, role, capability, tuple(dict.fromkeys(e for e, _, _ in found)),
+            tuple(dict.fromkeys(s for _, s, _ in found)),
+            exact(rules.shift(capability).shift), exact(rules.channel(channel).weight),
+            theatre_weights.get(capability, Fraction(1)), max(w for _, _, w in found),
+            1 - kept, tuple(m.id for m in counters)))
+    order = {c: k for k, c in enumerate(CHANNELS)}
+    contributions.sort(key=lambda c: (order[c.channel], ROLES.index(c.role), c.capability))
+    return CapabilityEffects(profile, scenario, roles, theatre.id, tuple(contributions),
+                             tuple(skipped), rules)
+
+
+def shifted(values: Mapping[str, Fraction], effects: CapabilityEffects,
+            channels: Collection[Channel]) -> tuple[dict[str, Fraction], bool]:
+    """The parameter values with ``channels`` switched on, and whether clipping bound."""
+    moved = dict(values)
+    for channel in channels:
+        for name, change in effects.shifts(channel).items():
+            moved[name] += change
+    raw = {name: moved[name] for name in PROBABILITIES}
+    for name in PROBABILITIES:
+        moved[name] = min(max(moved[name], Fraction(0)), Fraction(1))
+    moved["p_L"] = min(moved["p_L"], moved["p_S"])
+    moved["p_I"] = min(moved["p_I"], moved["p_L"])
+    return moved, any(moved[name] != raw[name] for name in PROBABILITIES)
+
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def shifted_arrays(values: Mapping[str, FloatArray], effects: CapabilityEffects,
+                   channels: Collection[Channel]) -> tuple[dict[str, FloatArray],
+                                                           npt.NDArray[np.bool_]]:
+    """:func:`shifted` at many points at once (float arrays), with a clipped-or-not mask."""
+    moved = dict(values)
+    for channel in channels:
+        for name, change in effects.shifts(channel).items():
+            if change:
+                moved[name] = moved[name] + float(change)
+    raw = {name: moved[name] for name in PROBABILITIES}
+    clipped: dict[str, FloatArray] = {name: np.clip(moved[name], 0.0, 1.0)
+                                      for name in PROBABILITIES}
+    clipped["p_L"] = np.minimum(clipped["p_L"], clipped["p_S"])
+    clipped["p_I"] = np.minimum(clipped["p_I"], clipped["p_L"])
+    moved.update(clipped)
+    bound = np.zeros(len(next(iter(values.values()))), dtype=np.bool_)
+    for name in PROBABILITIES:
+        bound |= clipped[name] != raw[name]
+    return moved, bound
