@@ -18,9 +18,13 @@ the role's factor for :math:`p_X`, :math:`s_k` the capability's shift,
 matching countermeasures.  With a set of channels :math:`S` switched on,
 
 .. math:: p'_X = \operatorname{clip}_{[0,1]}\Bigl(p_X + \sum_{c \in S} \Delta_c p_X\Bigr),
-          \quad p'_L \leftarrow \min(p'_L, p'_S), \quad p'_I \leftarrow \min(p'_I, p'_L),
+          \quad p'_L \leftarrow \max(p'_L, p'_I), \quad p'_S \leftarrow \max(p'_S, p'_L),
 
-so the probabilities stay in order (help never raises the challenger's chance).
+so the probabilities stay in order (the ally's help never raises the challenger's
+chance): a probability that falls below an earlier one is floored there.  Under the
+built-in roles only the protégé's gains can meet this floor — they lower p_S to
+p_L at most — so capability given to the protégé never changes the ally's values
+of intervening or of limited aid.
 Entries not in effect at the scenario's date, and recipients with no role,
 change nothing; reports list them.
 """
@@ -249,8 +253,8 @@ def shifted(values: Mapping[str, Fraction], effects: CapabilityEffects,
     raw = {name: moved[name] for name in PROBABILITIES}
     for name in PROBABILITIES:
         moved[name] = min(max(moved[name], Fraction(0)), Fraction(1))
-    moved["p_L"] = min(moved["p_L"], moved["p_S"])
-    moved["p_I"] = min(moved["p_I"], moved["p_L"])
+    moved["p_L"] = max(moved["p_L"], moved["p_I"])
+    moved["p_S"] = max(moved["p_S"], moved["p_L"])
     return moved, any(moved[name] != raw[name] for name in PROBABILITIES)
 
 
@@ -269,8 +273,8 @@ def shifted_arrays(values: Mapping[str, FloatArray], effects: CapabilityEffects,
     raw = {name: moved[name] for name in PROBABILITIES}
     clipped: dict[str, FloatArray] = {name: np.clip(moved[name], 0.0, 1.0)
                                       for name in PROBABILITIES}
-    clipped["p_L"] = np.minimum(clipped["p_L"], clipped["p_S"])
-    clipped["p_I"] = np.minimum(clipped["p_I"], clipped["p_L"])
+    clipped["p_L"] = np.maximum(clipped["p_L"], clipped["p_I"])
+    clipped["p_S"] = np.maximum(clipped["p_S"], clipped["p_L"])
     moved.update(clipped)
     bound = np.zeros(len(next(iter(values.values()))), dtype=np.bool_)
     for name in PROBABILITIES:
