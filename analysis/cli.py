@@ -27,6 +27,7 @@ from analysis.cli_common import (
     stdout_console,
 )
 from analysis.draw_cli import draw_command
+from analysis.profile_cli import profile_app
 from analysis.render import ProfileLayout, print_table, render_json, render_table
 from analysis.signal_cli import signal_command
 from analysis.sweep_cli import sweep_command
@@ -167,6 +168,7 @@ def profile_layout(game: NormalFormGame | ExtensiveFormGame,
 
 app.add_typer(treaty_app, name="treaty")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(profile_app, name="profile")
 app.command("coverage")(coverage_command)
 app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)

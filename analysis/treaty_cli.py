@@ -91,7 +91,8 @@ def scenario_show_command(
         raise fail(error) from None
 
 
-def _check(kind: Kind, paths: list[Path], output_format: OutputFormat | None) -> None:
+def check_command(kind: Kind, paths: list[Path], output_format: OutputFormat | None) -> None:
+    """Validate files of one kind and print every problem (exit 2 if any)."""
     try:
         files, problems = check_files(paths, kind)
         emit(problems_report(kind, files, problems), output_format, None, False)
@@ -107,7 +108,7 @@ def treaty_check_command(
     output_format: FormatOption = None,
 ) -> None:
     """Validate treaty files; print every problem with file, line and field (exit 2 if any)."""
-    _check("treaty", paths, output_format)
+    check_command("treaty", paths, output_format)
 
 
 @scenario_app.command("check")
@@ -116,7 +117,7 @@ def scenario_check_command(
     output_format: FormatOption = None,
 ) -> None:
     """Validate scenario files; print every problem with file, line and field (exit 2 if any)."""
-    _check("scenario", paths, output_format)
+    check_command("scenario", paths, output_format)
 
 
 def coverage_command(

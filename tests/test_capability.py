@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -283,3 +284,31 @@ def test_the_array_shift_equals_the_exact_shift(p: list[float], shift: float,
     assert exact["p_I"] <= exact["p_L"] <= exact["p_S"]
     assert all(0 <= exact[name] <= 1 for name in values)
     del bound  # floats can round across a bound; the flag is checked exactly elsewhere
+
+
+# ------------------------------------------------------------- profile commands
+def test_profile_list_show_and_check(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["profile", "list", "--format", "json"])
+    assert listed.exit_code == 0
+    assert [p["id"] for p in json.loads(listed.stdout)] == list(PROFILES)
+    shown = runner.invoke(app, ["profile", "show", "russia-china-2020s", "--format", "json"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout) == load_profile("russia-china-2020s").model_dump(
+        mode="json", by_alias=True)
+    assert runner.invoke(app, ["profile", "check", "treaties/data/profiles"]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\nname: Bad\npartners: [365, 710]\nentries:\n  - id: x\n"
+                   "    what: y\n    supplier: 365\n    recipient: 365\n"
+                   "    channel: joint_exercises\n    capabilities: [air]\n"
+                   "    start: 2020-01-01\n    sources: [{citation: c}]\n")
+    checked = runner.invoke(app, ["profile", "check", str(bad)])
+    assert checked.exit_code == 2
+    assert f"{bad}:8: entries[0].recipient: the supplier is also the recipient" in \
+        checked.stdout
+    missing = runner.invoke(app, ["profile", "show", "no-such-profile"])
+    assert missing.exit_code == 2 and "no built-in profile 'no-such-profile'" in missing.stderr
