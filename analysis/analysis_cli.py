@@ -28,6 +28,8 @@ from analysis.analysis_reports import (
     params_report,
     rules_report,
 )
+from analysis.capability_reports import capability_rules_report
+from analysis.capability_rules import load_rules
 from analysis.cli_common import chosen_format, fail, stdout_console
 from analysis.compare import Cell, compare
 from analysis.compare_draws import compare_draws, shares_csv, shares_report
@@ -368,5 +370,21 @@ def rules_show_command(rules: RulesOption = None, output_format: ReportFormatOpt
         origin = ("built-in (analysis/data/rules.yaml)" if rules is None
                   else f"built-in, replaced by id from {rules}")
         emit_report(rules_report(rulebook_from(rules), origin), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+@rules_app.command("capability")
+def rules_capability_command(rules: RulesOption = None,
+                             output_format: ReportFormatOption = None,
+                             output: OutputOption = None, force: ForceOption = False) -> None:
+    """The capability rules in effect: roles, capabilities, channels, statuses, theatres and
+    countermeasures, each with its assumption flag, and the fingerprint."""
+    try:
+        chosen = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
+        origin = ("built-in (analysis/data/capability_rules.yaml)" if rules is None
+                  else f"built-in, replaced by id from {rules}")
+        _, capability_rules = load_rules(None if rules is None else str(rules))
+        emit_report(capability_rules_report(capability_rules, origin), chosen, output, force)
     except InputError as error:
         raise fail(error) from None

@@ -37,7 +37,7 @@ from analysis.capability import CapabilityEffects, capability_effects, scenario_
 from analysis.capability_plots import decomposition_plot, shifts_plot
 from analysis.capability_reports import capability_report, decompose_report
 from analysis.capability_rules import PROBABILITIES, load_rules
-from analysis.cli_common import emit, fail
+from analysis.cli_common import chosen_format, emit, fail
 from analysis.decompose import (
     MAX_DECOMPOSE_DRAWS,
     Decomposition,
@@ -48,6 +48,7 @@ from analysis.decompose import (
 from analysis.parameters import ParameterValues, parse_assignment, resolve
 from analysis.plots import plot_format
 from analysis.provenance import Provenance, provenance
+from analysis.report import SUFFIX_FORMATS, OutputFormat
 from analysis.rules import Rulebook
 from analysis.sampling import parse_distributions
 from analysis.sweep import DrawPoints, first_valid_point
@@ -120,6 +121,7 @@ def capability_command(
     Every magnitude used that is an assumption is named in the output.
     """
     try:
+        report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
         image_format = plot_format(plot) if plot is not None else None
         refuse_existing(output, force, "--output")
         refuse_existing(plot, force, "--plot")
@@ -140,7 +142,7 @@ def capability_command(
         record = _record(rulebook, effects, dict(params.sources), overrides)
         if plot is not None and image_format is not None:
             write_bytes_atomic(plot, shifts_plot(effects, image_format), force=force)
-        emit(capability_report(effects, params, analyses, record), output_format, output,
+        emit(capability_report(effects, params, analyses, record), report_format, output,
              force)
     except InputError as error:
         raise fail(error) from None
@@ -173,6 +175,7 @@ def decompose_command(
     is deterred are split the same way.
     """
     try:
+        report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
         image_format = plot_format(plot) if plot is not None else None
         refuse_existing(output, force, "--output")
         refuse_existing(plot, force, "--plot")
@@ -212,7 +215,7 @@ def decompose_command(
             write_bytes_atomic(plot, decomposition_plot(found, found_draws, image_format, title),
                                force=force)
         emit(decompose_report(effects, found, found_draws, description, record),
-             output_format, output, force)
+             report_format, output, force)
     except InputError as error:
         raise fail(error) from None
 

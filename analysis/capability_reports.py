@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from analysis.capability import ROLE_NAMES, CapabilityEffects, shifted
-from analysis.capability_rules import PROBABILITIES
+from analysis.capability_rules import PROBABILITIES, CapabilityRules, exact
 from analysis.decompose import AUDIENCE, Decomposition, DrawDecomposition, Factor, Outcome
 from analysis.parameters import ParameterValues
 from analysis.provenance import Provenance
@@ -131,7 +131,7 @@ def capability_report(effects: CapabilityEffects, params: ParameterValues,
                           "without": r0.verdict, "with": r1.verdict}
                          for before, with_it in analyses
                          for r0, r1 in zip(before.readings, with_it.readings, strict=True)],
-            "provenance": provenance.to_json()}
+            "assumption_note": assumption_note(effects), "provenance": provenance.to_json()}
     return Report(tuple(sections), data, (assumption_note(effects), provenance.line()))
 
 
@@ -147,7 +147,8 @@ def _factor_order(factors: Sequence[Factor]) -> list[Factor]:
 
 
 def _percent(part: Fraction | float, whole: Fraction | float) -> str:
-    return "—" if whole == 0 else f"{100 * float(part) / float(whole):.0f}%"
+    # + 0.0 turns −0.0 (a zero share of a negative change) into 0, never "-0%".
+    return "—" if whole == 0 else f"{100 * float(part) / float(whole) + 0.0:.0f}%"
 
 
 def _outcome(outcome: Outcome) -> str:
@@ -243,10 +244,59 @@ def decompose_report(effects: CapabilityEffects, found: Sequence[Decomposition],
     """The decomposition of every reading (and over draws when given)."""
     sections = [s for d in found for s in decomposition_sections(d)]
     sections += [draws_section(d) for d in drawn]
-    data = {"treaty": found[0].plan.treaty if found else None,
+    plans = [d.plan for d in found] + [d.plan for d in drawn]
+    data = {"treaty": plans[0].treaty if plans else None,
             "scenario": effects.scenario.id, "profile": effects.profile.id,
             "point": [decomposition_json(d) for d in found],
             "draws": [draws_json(d) for d in drawn],
-            "effects": effects_json(effects), "provenance": provenance.to_json()}
+            "effects": effects_json(effects), "assumption_note": assumption_note(effects),
+            "provenance": provenance.to_json()}
     return Report(tuple(sections), data,
                   (*description, assumption_note(effects), provenance.line()))
+
+
+def capability_rules_report(rules: CapabilityRules, origin: str) -> Report:
+    """The capability rules in effect, section by section, with their assumption flags."""
+    def flag(rule: Any) -> str:
+        return "assumption" if rule.assumption else "—"
+
+    def number(value: float) -> str:
+        return exact_text(exact(value))
+
+    sections = (
+        Section("Roles: which win probabilities capability given to a role moves",
+                ("id", "role", "moves", "flag", "why", "source"),
+                tuple((r.id, ROLE_NAMES[r.role], ", ".join(f"{k} × {number(v)}"
+                                                            for k, v in r.moves.items()),
+                       flag(r), r.why, r.source) for r in rules.roles)),
+        Section("Capabilities: the shift of one capability (probability points)",
+                ("id", "capability", "shift", "flag", "why", "source"),
+                tuple((r.id, r.capability, number(r.shift), flag(r), r.why, r.source)
+                      for r in rules.capabilities)),
+        Section("Channels: how much of a capability a channel passes on",
+                ("id", "channel", "weight", "flag", "why", "source"),
+                tuple((r.id, r.channel, number(r.weight), flag(r), r.why, r.source)
+                      for r in rules.channels)),
+        Section("Statuses: how much of an entry counts",
+                ("id", "status", "weight", "flag", "why", "source"),
+                tuple((r.id, r.status, number(r.weight), flag(r), r.why, r.source)
+                      for r in rules.statuses)),
+        Section("Theatres: how much each capability counts where the war is fought "
+                "(unlisted: 1)", ("id", "regions", "weights", "flag", "why", "source"),
+                tuple((r.id, ", ".join(r.regions),
+                       ", ".join(f"{k} × {number(v)}" for k, v in r.weights.items()) or "—",
+                       flag(r), r.why, r.source) for r in rules.theatres)),
+        Section("Countermeasures: the share of a channel's effect offset",
+                ("id", "channel", "capabilities", "against", "offset", "flag", "why",
+                 "source"),
+                tuple((r.id, r.channel, ", ".join(r.capabilities) or "all",
+                       ROLE_NAMES[r.against] if r.against else "every role", number(r.offset),
+                       flag(r), r.why, r.source) for r in rules.countermeasures)),
+    )
+    fingerprint = rules.fingerprint()
+    data = {**rules.model_dump(mode="json"), "fingerprint": fingerprint, "origin": origin,
+            "assumptions": list(rules.assumptions())}
+    return Report(sections, data, (
+        f"Capability rules: {origin}; fingerprint {fingerprint}",
+        f"{len(rules.assumptions())} rules are flagged assumption: true (illustrative "
+        "magnitudes, not estimates); replace them by id with --rules FILE."))

@@ -245,6 +245,7 @@ def capability_rules_from_document(document: YamlDocument) -> CapabilityRules:
     if problems:
         raise problems[0]
     assert patch is not None
+    _check_patch(base, patch, document)
     try:
         return CapabilityRules(
             roles=_replaced(base.roles, patch.roles),
@@ -258,6 +259,39 @@ def capability_rules_from_document(document: YamlDocument) -> CapabilityRules:
         raise InputError(first["msg"], source=str(path),
                          expected=str((first.get("ctx") or {}).get("expected", "")) or None
                          ) from None
+
+
+_KEYED = (("roles", "role"), ("capabilities", "capability"), ("channels", "channel"),
+          ("statuses", "status"))
+
+
+def _check_patch(base: CapabilityRules, patch: CapabilityRulesPatch,
+                 document: YamlDocument) -> None:
+    """Refuse, at its line, a user's rule that would make two rules cover one thing."""
+    for section, key in _KEYED:
+        rules: Sequence[_Rule] = getattr(patch, section)
+        merged = _replaced(getattr(base, section), rules)
+        for k, rule in enumerate(rules):
+            value = getattr(rule, key)
+            others = [r.id for r in merged if getattr(r, key) == value and r.id != rule.id]
+            if others:
+                raise InputError(f"rule {rule.id!r} covers the {key} {value!r}, as rule "
+                                 f"{others[0]!r} does", source=document.source,
+                                 line=document.line_of((section, k, key)),
+                                 field=f"{section}[{k}].{key}",
+                                 expected=f"one rule per {key}: use the id {others[0]!r} to "
+                                          f"replace that rule")
+    merged_theatres = _replaced(base.theatres, patch.theatres)
+    for k, theatre in enumerate(patch.theatres):
+        for j, tag in enumerate(theatre.regions):
+            others = [r.id for r in merged_theatres if tag in r.regions and r.id != theatre.id]
+            if others:
+                raise InputError(f"region {tag!r} is already listed by theatre rule "
+                                 f"{others[0]!r}", source=document.source,
+                                 line=document.line_of(("theatres", k, "regions", j)),
+                                 field=f"theatres[{k}].regions[{j}]",
+                                 expected=f"each region in one theatre rule: replace "
+                                          f"{others[0]!r} by its id")
 
 
 def exact(value: float) -> Fraction:

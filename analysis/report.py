@@ -138,6 +138,7 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "…": r"\ldots{}", "—": "---", "–": "--", "“": "``", "”": "''",
                   "†": r"\dag{}", "|": r"\textbar{}", "<": r"\textless{}",
                   ">": r"\textgreater{}", "°": r"\textdegree{}", "′": "'", "″": "''",
+                  "−": r"$-$", "Δ": r"$\Delta$", "√": r"$\surd$", "²": r"\textsuperscript{2}",
                   "\n": r"\newline "}
 _LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
 

@@ -154,7 +154,8 @@ def test_a_user_file_replaces_rules_by_id_and_adds_countermeasures(tmp_path: Pat
 
 @pytest.mark.parametrize(("text", "message"), [
     ("roles:\n  - {id: role-extra, role: ally, moves: {p_I: -1}, assumption: false,\n"
-     "     why: x, source: x}\n", "2 rules in roles cover 'ally'"),
+     "     why: x, source: x}\n", ":2: roles[0].role: rule 'role-extra' covers the role "
+     "'ally', as rule 'role-ally' does"),
     ("capabilities:\n  - {id: capability-air, capability: air, shift: 2, assumption: true,\n"
      "     why: x, source: x}\n", "less than or equal to 1"),
     ("capabilities:\n  - {id: capability-air, capability: air, shift: .nan, "
@@ -164,7 +165,8 @@ def test_a_user_file_replaces_rules_by_id_and_adds_countermeasures(tmp_path: Pat
     ("theatres:\n  - {id: t, regions: [atlantis], assumption: true, why: x, source: x}\n",
      "not a known region"),
     ("theatres:\n  - {id: t, regions: [world], assumption: true, why: x, source: x}\n",
-     "listed in two theatre rules"),
+     ":2: theatres[0].regions[0]: region 'world' is already listed by theatre rule "
+     "'theatre-anywhere'"),
     ("weights: {}\n", "unknown section 'weights'"),
     ("- just a list\n", "not a mapping"),
     ("capabilities: [\n", "malformed YAML"),

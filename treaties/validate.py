@@ -32,18 +32,18 @@ def treaty_problems(treaty: Treaty) -> list[Problem]:
             *_obligation_references(treaty)]
 
 
-def _duplicates(ids: list[str], section: str) -> Iterator[Problem]:
+def _duplicates(ids: list[str], section: str, item: str) -> Iterator[Problem]:
     seen: set[str] = set()
     for k, identifier in enumerate(ids):
         if identifier in seen:
             yield Problem((section, k, "id"), f"duplicate id {identifier!r}",
-                          f"each {section[:-1]} id once per file")
+                          f"each {item} id once per file")
         seen.add(identifier)
 
 
 def _unique_ids(treaty: Treaty) -> Iterator[Problem]:
-    yield from _duplicates([p.id for p in treaty.phases], "phases")
-    yield from _duplicates([o.id for o in treaty.obligations], "obligations")
+    yield from _duplicates([p.id for p in treaty.phases], "phases", "phase")
+    yield from _duplicates([o.id for o in treaty.obligations], "obligations", "obligation")
     seen: set[int] = set()
     for k, party in enumerate(treaty.parties):
         if party.state in seen:
@@ -135,7 +135,7 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
 
 def profile_problems(profile: CooperationProfile) -> list[Problem]:
     """Every cross-field problem of a cooperation profile (empty when it is consistent)."""
-    problems = list(_duplicates([e.id for e in profile.entries], "entries"))
+    problems = list(_duplicates([e.id for e in profile.entries], "entries", "entry"))
     partners = set(profile.partners)
     if len(partners) != len(profile.partners):
         problems.append(Problem(("partners",), "a partner is listed twice",
