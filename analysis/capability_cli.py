@@ -92,6 +92,18 @@ def _setup(profile: str, scenario_ref: str, treaty_ref: str | None, ally: int | 
     return effects, treaty, scenario, resolve(scenario, overrides, varying), rulebook
 
 
+def _outputs(output_format: OutputFormat | None, output: Path | None, plot: Path | None,
+             force: bool) -> tuple[OutputFormat, str | None]:
+    """The report and image formats, refusing before any work outputs that cannot be
+    written (an unknown suffix, an existing file without --force, one file for both)."""
+    report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
+    image_format = plot_format(plot) if plot is not None else None
+    refuse_existing(output, force, "--output")
+    refuse_existing(plot, force, "--plot")
+    distinct_outputs(output, plot)
+    return report_format, image_format
+
+
 def _record(rulebook: Rulebook, effects: CapabilityEffects, sources: dict[str, str],
             overrides: Sequence[str]) -> Provenance:
     return provenance(rulebook.fingerprint(), sources, overrides,
@@ -121,11 +133,7 @@ def capability_command(
     Every magnitude used that is an assumption is named in the output.
     """
     try:
-        report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
-        image_format = plot_format(plot) if plot is not None else None
-        refuse_existing(output, force, "--output")
-        refuse_existing(plot, force, "--plot")
-        distinct_outputs(output, plot)
+        report_format, image_format = _outputs(output_format, output, plot, force)
         overrides = param or []
         effects, chosen, scenario_found, params, rulebook = _setup(
             profile, scenario, treaty, ally, beneficiaries or [], overrides, rules)
@@ -175,11 +183,7 @@ def decompose_command(
     is deterred are split the same way.
     """
     try:
-        report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
-        image_format = plot_format(plot) if plot is not None else None
-        refuse_existing(output, force, "--output")
-        refuse_existing(plot, force, "--plot")
-        distinct_outputs(output, plot)
+        report_format, image_format = _outputs(output_format, output, plot, force)
         overrides = param or []
         monte_carlo = draws is not None or bool(dist) or seed is not None
         if monte_carlo and (draws is None or not dist):
