@@ -375,7 +375,9 @@ def rules_show_command(rules: RulesOption = None, output_format: ReportFormatOpt
 
 
 @rules_app.command("capability")
-def rules_capability_command(rules: RulesOption = None,
+def rules_capability_command(rules: Annotated[Path | None, typer.Option(
+                                 "--rules", help="YAML file of rules replacing the built-in "
+                                                 "capability rules by id.")] = None,
                              output_format: ReportFormatOption = None,
                              output: OutputOption = None, force: ForceOption = False) -> None:
     """The capability rules in effect: roles, capabilities, channels, statuses, theatres and

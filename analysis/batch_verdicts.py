@@ -70,13 +70,15 @@ class ReadingPlan:
 
 def plan_readings(treaties: Sequence[Treaty], scenario: Scenario, ally: int | None = None,
                   *, rulebook: Rulebook | None = None,
-                  base: Mapping[str, Fraction] | None = None) -> list[ReadingPlan]:
+                  base: Mapping[str, Fraction] | None = None,
+                  beneficiaries: Sequence[int] | None = None) -> list[ReadingPlan]:
     """The readings of every treaty in ``scenario``, for ``ally`` or each listed ally.
 
     As in :func:`analysis.compare.compare`, a treaty none of whose parties is a
     listed ally gives one ``not_applicable`` plan.  ``base`` is any valid
     parameter point (the verdict is classified there; which readings are
-    parametric does not depend on it).
+    parametric does not depend on it).  ``beneficiaries`` are the belligerents the
+    ally is analysed for (default: from the scenario).
     """
     rules = rulebook or builtin_rulebook()
     plans = []
@@ -87,7 +89,7 @@ def plan_readings(treaties: Sequence[Treaty], scenario: Scenario, ally: int | No
             plans.append(ReadingPlan(treaty.id, None, "text", "not_applicable"))
         for chosen in allies:
             result = analyze(treaty, scenario, chosen, dict(base or {}), rulebook=rules,
-                             with_nash=False)
+                             with_nash=False, beneficiaries=beneficiaries)
             for reading in result.readings:
                 found = reading.modifiers
                 short = found.short if found is not None else frozenset()

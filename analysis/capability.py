@@ -78,19 +78,23 @@ class ScenarioRoles:
 
 
 def scenario_roles(scenario: Scenario, ally: int | None = None,
-                   beneficiaries: Sequence[int] | None = None) -> ScenarioRoles:
+                   beneficiaries: Sequence[int] | None = None,
+                   parties: Collection[int] = ()) -> ScenarioRoles:
     """The ally, its protégés, the challengers and the theatre of a scenario.
 
     The protégés are ``beneficiaries``, else the states the scenario analyses
-    ``ally`` for, else (no ally listed) the targets of the first hostility.  The
-    challengers are the states on the other side of every hostility a protégé
-    takes part in; the theatre is that of the first such hostility.
+    ``ally`` for — those among the treaty's ``parties`` when some are, and only
+    those on the side of the first of them (a scenario may analyse one ally for
+    both sides, as the USSR for China and for Vietnam in 1979) — else (no ally
+    listed) the targets of the first hostility.  The challengers are the states
+    on the other side of every hostility a protégé takes part in; the theatre is
+    that of the first such hostility.
     """
     listed = [a for a in scenario.allies if ally is None or a.ally == ally]
     chosen = ally if ally is not None else (listed[0].ally if listed else None)
     proteges = tuple(beneficiaries) if beneficiaries else (
-        tuple(dict.fromkeys(s for a in listed if a.ally == chosen for s in a.for_))
-        or scenario.hostilities[0].target)
+        _listed_side(scenario, [s for a in listed if a.ally == chosen for s in a.for_],
+                     parties) or scenario.hostilities[0].target)
     involved = [h for h in scenario.hostilities if set(h.belligerents) & set(proteges)]
     if not involved:
         raise InputError(f"no hostility involves {', '.join(map(str, proteges))}",
@@ -98,9 +102,30 @@ def scenario_roles(scenario: Scenario, ally: int | None = None,
     challengers: list[int] = []
     for hostility in involved:
         other = hostility.attacker if set(hostility.target) & set(proteges) else hostility.target
-        challengers += [s for s in other if s not in proteges and s != chosen]
+        challengers += [s for s in other if s not in proteges]
+    if chosen in challengers:
+        raise InputError(f"the ally {chosen} fights its protégé "
+                         f"{', '.join(map(str, proteges))} in {scenario.id}",
+                         field="--ally" if ally is not None else "--for",
+                         expected="an ally that is not on the other side of the hostilities")
+    if not challengers:
+        raise InputError(f"no state fights {', '.join(map(str, proteges))} in {scenario.id}",
+                         field="--for", expected="protégés with an adversary in the scenario")
     return ScenarioRoles(chosen, proteges, tuple(dict.fromkeys(challengers)),
                          involved[0].theatre)
+
+
+def _listed_side(scenario: Scenario, listed: Sequence[int],
+                 parties: Collection[int]) -> tuple[int, ...]:
+    """The listed protégés that are treaty parties (all when none is), on one side."""
+    chosen = [s for s in listed if s in parties] or list(listed)
+    if not chosen:
+        return ()
+    first = chosen[0]
+    enemies = {s for h in scenario.hostilities for side, other in
+               ((h.attacker, h.target), (h.target, h.attacker)) if first in side
+               for s in other}
+    return tuple(dict.fromkeys(s for s in chosen if s not in enemies))
 
 
 def theatre_rule(rules: CapabilityRules, theatre: str) -> TheatreRule:

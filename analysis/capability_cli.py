@@ -87,7 +87,8 @@ def _setup(profile: str, scenario_ref: str, treaty_ref: str | None, ally: int | 
     scenario = load_scenario(scenario_ref)
     treaty = None if treaty_ref is None else load_treaty(treaty_ref)
     chosen = ally if ally is not None or treaty is None else default_ally(treaty, scenario)
-    roles = scenario_roles(scenario, chosen, beneficiaries or None)
+    roles = scenario_roles(scenario, chosen, beneficiaries or None,
+                           () if treaty is None else treaty.party_codes)
     effects = capability_effects(load_profile(profile), scenario, capability_rules, roles)
     return effects, treaty, scenario, resolve(scenario, overrides, varying), rulebook
 
@@ -144,7 +145,8 @@ def capability_command(
                                            if params.sources[k] == "--param"}
             moved: dict[str, Fraction] = {**pinned, **{p: after[p] for p in PROBABILITIES}}
             without, with_it = (analyze(chosen, scenario_found, effects.roles.ally, given,
-                                        beneficiaries=beneficiaries or None, rulebook=rulebook,
+                                        beneficiaries=effects.roles.proteges,
+                                        rulebook=rulebook,
                                         with_nash=False) for given in (pinned, moved))
             analyses.append((without, with_it))
         record = _record(rulebook, effects, dict(params.sources), overrides)
@@ -209,7 +211,8 @@ def decompose_command(
             seed = 0 if seed is None else seed
             points = DrawPoints(distributions, params.values, seed, draws)
             plans = plan_readings([chosen], scenario_found, effects.roles.ally,
-                                  rulebook=rulebook, base=first_valid_point(points))
+                                  rulebook=rulebook, base=first_valid_point(points),
+                                  beneficiaries=effects.roles.proteges)
             description.append(f"Monte Carlo: {draws:,} draws, seed {seed}, "
                                + ", ".join(f"{n} ~ {d}" for n, d in distributions.items()))
             found_draws = _draw_all(plans, points, effects)

@@ -28,8 +28,9 @@ CHANNEL_NAMES: Mapping[str, str] = {
 
 
 def exact_text(value: Fraction) -> str:
-    """``3/50 (0.06)``, or an integer alone."""
-    return str(value) if value.denominator == 1 else f"{value} ({float(value):.4g})"
+    """``3/50 (0.06)``, or an integer alone; negative numbers with a minus sign (−)."""
+    text = str(value) if value.denominator == 1 else f"{value} ({float(value):.4g})"
+    return text.replace("-", "−")
 
 
 def signed(value: Fraction) -> str:
@@ -146,9 +147,13 @@ def _factor_order(factors: Sequence[Factor]) -> list[Factor]:
     return sorted(factors, key=order.index)
 
 
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
+
+
 def _percent(part: Fraction | float, whole: Fraction | float) -> str:
     # + 0.0 turns −0.0 (a zero share of a negative change) into 0, never "-0%".
-    return "—" if whole == 0 else f"{100 * float(part) / float(whole) + 0.0:.0f}%"
+    return "—" if whole == 0 else _minus(f"{100 * float(part) / float(whole) + 0.0:.0f}%")
 
 
 def _outcome(outcome: Outcome) -> str:
@@ -192,14 +197,15 @@ def draws_section(found: DrawDecomposition) -> Section:
     none, every = frozenset[Factor](), frozenset(found.factors)
     margin_change = found.mean_margin[every] - found.mean_margin[none]
     share_change = found.deterred[every] - found.deterred[none]
-    rows = tuple((CHANNEL_NAMES[f], f"{found.margin_shares[f]:+.4f}",
-                  f"{100 * found.deterred_shares[f]:+.2f} pp",
+    rows = tuple((CHANNEL_NAMES[f], _minus(f"{found.margin_shares[f]:+.4f}"),
+                  _minus(f"{100 * found.deterred_shares[f]:+.2f} pp"),
                   _percent(found.deterred_shares[f], share_change))
                  for f in _factor_order(found.factors))
     return Section(
         f"Over {found.draws:,} draws ({found.plan.label})",
-        ("factor", "mean margin", "deterred share", "of the change"),
-        (*rows, ("total", f"{margin_change:+.4f}", f"{100 * share_change:+.2f} pp", "")),
+        ("factor", "mean margin", "deterred share", "of the deterred change"),
+        (*rows, ("total", _minus(f"{margin_change:+.4f}"),
+                  _minus(f"{100 * share_change:+.2f} pp"), "")),
         (f"Deterred without any factor: {100 * found.deterred[none]:.2f}%; with all: "
          f"{100 * found.deterred[every]:.2f}%. Mean margin "
          f"{found.mean_margin[none]:.4f} → {found.mean_margin[every]:.4f}.",

@@ -132,9 +132,9 @@ def decompose_point(plan: ReadingPlan, params: ParameterValues,
 
 def decompose(treaty: Treaty, scenario: Scenario, params: ParameterValues,
               effects: CapabilityEffects, rulebook: Rulebook) -> list[Decomposition]:
-    """The decomposition for every reading of ``treaty`` for the effects' ally."""
+    """The decomposition for every reading of ``treaty`` for the effects' ally and protégés."""
     plans = plan_readings([treaty], scenario, effects.roles.ally, rulebook=rulebook,
-                          base=params.values)
+                          base=params.values, beneficiaries=effects.roles.proteges)
     return [decompose_point(plan, params, effects) for plan in plans]
 
 

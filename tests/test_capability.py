@@ -201,6 +201,17 @@ def test_roles_follow_the_scenario() -> None:
     assert all(roles.role(s) == "challenger" for s in roles.challengers)
     no_allies = scenario_roles(load_scenario("taiwan-strait-war"))
     assert (no_allies.ally, no_allies.proteges, no_allies.challengers) == (None, (713,), (710,))
+    # 1979: the USSR is analysed for Vietnam (1978 treaty) and for China (1950 treaty); the
+    # treaty's parties pick the protégé, and without a treaty the first listed side is taken.
+    war = load_scenario("sino-vietnamese-1979")
+    assert scenario_roles(war, 365, parties=(365, 710)).proteges == (710,)
+    assert scenario_roles(war, 365, parties=(365, 710)).challengers == (816,)
+    assert scenario_roles(war, 365, parties=(365, 816)).proteges == (816,)
+    assert scenario_roles(war, 365).proteges == (816,)
+    with pytest.raises(InputError, match="the ally 365 fights its protégé 366"):
+        scenario_roles(load_scenario("baltic-armed-attack"), 365)
+    with pytest.raises(InputError, match="no hostility involves 2"):
+        scenario_roles(war, 365, [2])
 
 
 def test_each_entry_is_counted_by_role_with_its_factors() -> None:

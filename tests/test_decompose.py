@@ -7,6 +7,7 @@ Carlo decomposition against the exact one point by point.
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +31,7 @@ from analysis.rules import ACTIONS, builtin_rulebook
 from analysis.sampling import Fixed, Uniform
 from analysis.sweep import DrawPoints
 from analysis.verdicts import solve_play
+from games.errors import InputError
 from treaties.cooperation import CHANNELS, CooperationProfile
 from treaties.load import builtin_profiles, builtin_scenarios, load_scenario, load_treaty
 
@@ -111,8 +113,14 @@ def test_sino_russian_2001_has_no_audience_cost_share(scenario: Any) -> None:
     factor in every scenario, for every built-in profile and every reading."""
     treaty = load_treaty("sino-russian-2001")
     params = resolve(scenario)
-    for cooperation in builtin_profiles():
-        roles = scenario_roles(scenario, 365)
+    allies = []
+    for party in treaty.party_codes:  # as the ally, unless it fights the protégé itself
+        try:
+            allies.append(scenario_roles(scenario, party, parties=treaty.party_codes))
+        except InputError as error:
+            assert "fights its protégé" in str(error)
+    assert allies
+    for cooperation, roles in itertools.product(builtin_profiles(), allies):
         effects = capability_effects(cooperation, scenario, builtin_capability_rules(), roles)
         for found in decompose(treaty, scenario, params, effects, builtin_rulebook()):
             assert found.shares[AUDIENCE] == 0
