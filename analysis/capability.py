@@ -31,7 +31,7 @@ change nothing; reports list them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -52,6 +52,10 @@ from games.errors import InputError
 from treaties.cooperation import CHANNELS, Capability, Channel, CooperationProfile
 from treaties.regions import gazetteer
 from treaties.scenario import Scenario
+
+Shifts = Mapping[Probability, Fraction]
+"""The change :math:`\\Delta_c p_X` of each win probability that one factor makes."""
+
 
 ROLE_NAMES: Mapping[Role, str] = {"challenger": "challenger", "ally": "ally",
                                   "protege": "protégé"}
@@ -197,9 +201,9 @@ class CapabilityEffects:
         reached = {c.channel for c in self.contributions}
         return tuple(c for c in CHANNELS if c in reached)
 
-    def shifts(self, channel: Channel) -> dict[Probability, Fraction]:
+    def shifts(self, channel: Channel) -> Shifts:
         """:math:`\\Delta_c p_X` for each probability."""
-        total = dict.fromkeys(PROBABILITIES, Fraction(0))
+        total: dict[Probability, Fraction] = dict.fromkeys(PROBABILITIES, Fraction(0))
         for item in self.contributions:
             if item.channel == channel:
                 for name, factor in exact_moves(self.rules.role(item.role)).items():
@@ -268,12 +272,21 @@ def capability_effects(profile: CooperationProfile, scenario: Scenario,
                              tuple(skipped), rules)
 
 
-def shifted(values: Mapping[str, Fraction], effects: CapabilityEffects,
-            channels: Collection[Channel]) -> tuple[dict[str, Fraction], bool]:
-    """The parameter values with ``channels`` switched on, and whether clipping bound."""
+def shifted(values: Mapping[str, Fraction], shifts: Iterable[Shifts]
+            ) -> tuple[dict[str, Fraction], bool]:
+    """The parameter values with the ``shifts`` added, clipped and kept in order, and whether
+    the clipping bound.
+
+    Examples
+    --------
+    >>> values = {"p_I": Fraction(1, 10), "p_L": Fraction(2, 5), "p_S": Fraction(3, 5)}
+    >>> moved, clipped = shifted(values, [{"p_S": Fraction(-1, 2)}])
+    >>> moved["p_S"], clipped
+    (Fraction(2, 5), True)
+    """
     moved = dict(values)
-    for channel in channels:
-        for name, change in effects.shifts(channel).items():
+    for shift in shifts:
+        for name, change in shift.items():
             moved[name] += change
     raw = {name: moved[name] for name in PROBABILITIES}
     for name in PROBABILITIES:
@@ -286,13 +299,12 @@ def shifted(values: Mapping[str, Fraction], effects: CapabilityEffects,
 FloatArray = npt.NDArray[np.float64]
 
 
-def shifted_arrays(values: Mapping[str, FloatArray], effects: CapabilityEffects,
-                   channels: Collection[Channel]) -> tuple[dict[str, FloatArray],
-                                                           npt.NDArray[np.bool_]]:
+def shifted_arrays(values: Mapping[str, FloatArray], shifts: Iterable[Shifts]
+                   ) -> tuple[dict[str, FloatArray], npt.NDArray[np.bool_]]:
     """:func:`shifted` at many points at once (float arrays), with a clipped-or-not mask."""
     moved = dict(values)
-    for channel in channels:
-        for name, change in effects.shifts(channel).items():
+    for shift in shifts:
+        for name, change in shift.items():
             if change:
                 moved[name] = moved[name] + float(change)
     raw = {name: moved[name] for name in PROBABILITIES}

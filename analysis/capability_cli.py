@@ -74,13 +74,18 @@ CapabilityRulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="YAML file replacing built-in rules by id: capability rules (roles, "
                     "capabilities, channels, statuses, theatres, countermeasures) and/or "
                     "treaty rules (help, escape, unlisted_escape).")]
+ProfilesOption = Annotated[list[str], typer.Option(
+    "--profile", help="A built-in cooperation profile id or a YAML file; repeat it to weigh "
+                      "several partnerships at once (each profile's channels are then "
+                      "separate factors).")]
 PlotOption = Annotated[Path | None, typer.Option(help="Also draw a bar chart (.png or .svg).")]
 
 
-def _setup(profile: str, scenario_ref: str, treaty_ref: str | None, ally: int | None,
-           beneficiaries: Sequence[int], overrides: Sequence[str], rules: Path | None,
-           varying: dict[str, str] | None = None
-           ) -> tuple[CapabilityEffects, Treaty | None, Scenario, ParameterValues, Rulebook]:
+def _setup(profiles: Sequence[str], scenario_ref: str, treaty_ref: str | None,
+           ally: int | None, beneficiaries: Sequence[int], overrides: Sequence[str],
+           rules: Path | None, varying: dict[str, str] | None = None
+           ) -> tuple[list[CapabilityEffects], Treaty | None, Scenario, ParameterValues,
+                      Rulebook]:
     check_codes(ally, beneficiaries)
     check_overrides(overrides)
     rulebook, capability_rules = load_rules(None if rules is None else str(rules))
@@ -89,7 +94,12 @@ def _setup(profile: str, scenario_ref: str, treaty_ref: str | None, ally: int | 
     chosen = ally if ally is not None or treaty is None else default_ally(treaty, scenario)
     roles = scenario_roles(scenario, chosen, beneficiaries or None,
                            () if treaty is None else treaty.party_codes)
-    effects = capability_effects(load_profile(profile), scenario, capability_rules, roles)
+    references = list(dict.fromkeys(profiles))
+    if len(references) != len(profiles):
+        raise InputError("a profile is given twice", field="--profile",
+                         expected="each profile once")
+    effects = [capability_effects(load_profile(reference), scenario, capability_rules, roles)
+               for reference in references]
     return effects, treaty, scenario, resolve(scenario, overrides, varying), rulebook
 
 
@@ -136,11 +146,11 @@ def capability_command(
     try:
         report_format, image_format = _outputs(output_format, output, plot, force)
         overrides = param or []
-        effects, chosen, scenario_found, params, rulebook = _setup(
-            profile, scenario, treaty, ally, beneficiaries or [], overrides, rules)
+        [effects], chosen, scenario_found, params, rulebook = _setup(
+            [profile], scenario, treaty, ally, beneficiaries or [], overrides, rules)
         analyses: list[tuple[Analysis, Analysis]] = []
         if chosen is not None:
-            after, _ = shifted(params.values, effects, effects.channels)
+            after, _ = shifted(params.values, [effects.shifts(c) for c in effects.channels])
             pinned: dict[str, Fraction] = {k: v for k, v in params.values.items()
                                            if params.sources[k] == "--param"}
             moved: dict[str, Fraction] = {**pinned, **{p: after[p] for p in PROBABILITIES}}
@@ -162,7 +172,7 @@ def decompose_command(
     treaty: Annotated[str, typer.Option("--treaty", help="A built-in treaty id or a YAML "
                                                          "file.")],
     scenario: ScenarioOption,
-    profile: ProfileOption,
+    profiles: ProfilesOption,
     ally: AllyOption = None,
     beneficiaries: ForOption = None,
     param: ParamOption = None,
@@ -178,7 +188,9 @@ def decompose_command(
     """How much of deterrence comes from tied hands, and how much from each capability channel.
 
     The factors are the treaty's audience cost and every capability channel the
-    profile reaches. The change in the challenger's challenge margin
+    profile reaches (with several --profile, each profile's channels separately:
+    e.g. the challenger's partner and the ally's own cooperation). The change in
+    the challenger's challenge margin
     p_X*·v_C − c_C (X* the ally's response in the selected SPE) from no factor
     to all of them is split by the Shapley value. With --draws and --dist, the
     change in the mean margin and in the share of draws in which the challenger
@@ -199,10 +211,12 @@ def decompose_command(
         distributions = parse_distributions(dist or [], pinned) if monte_carlo else {}
         drawn = {name: f"drawn from {d}" for name, d in distributions.items()}
         effects, chosen, scenario_found, params, rulebook = _setup(
-            profile, scenario, treaty, ally, beneficiaries or [], overrides, rules, drawn)
+            profiles, scenario, treaty, ally, beneficiaries or [], overrides, rules, drawn)
         assert chosen is not None
-        description = [f"treaty {chosen.id}, scenario {scenario_found.id}, profile "
-                       f"{effects.profile.id}, ally {effects.roles.ally}"]
+        roles = effects[0].roles
+        names = ", ".join(e.profile.id for e in effects)
+        description = [f"treaty {chosen.id}, scenario {scenario_found.id}, "
+                       f"profile{'s' * (len(effects) > 1)} {names}, ally {roles.ally}"]
         found: list[Decomposition] = []
         found_draws: list[DrawDecomposition] = []
         if draws is None:
@@ -210,15 +224,15 @@ def decompose_command(
         else:
             seed = 0 if seed is None else seed
             points = DrawPoints(distributions, params.values, seed, draws)
-            plans = plan_readings([chosen], scenario_found, effects.roles.ally,
+            plans = plan_readings([chosen], scenario_found, roles.ally,
                                   rulebook=rulebook, base=first_valid_point(points),
-                                  beneficiaries=effects.roles.proteges)
+                                  beneficiaries=roles.proteges)
             description.append(f"Monte Carlo: {draws:,} draws, seed {seed}, "
                                + ", ".join(f"{n} ~ {d}" for n, d in distributions.items()))
             found_draws = _draw_all(plans, points, effects)
-        record = _record(rulebook, effects, dict(params.sources), overrides)
+        record = _record(rulebook, effects[0], dict(params.sources), overrides)
         if plot is not None and image_format is not None:
-            title = f"{chosen.id} × {effects.profile.id} in {scenario_found.id}"
+            title = f"{chosen.id} × {names} in {scenario_found.id}"
             write_bytes_atomic(plot, decomposition_plot(found, found_draws, image_format, title),
                                force=force)
         emit(decompose_report(effects, found, found_draws, description, record),
@@ -228,7 +242,7 @@ def decompose_command(
 
 
 def _draw_all(plans: Sequence[ReadingPlan], points: DrawPoints,
-              effects: CapabilityEffects) -> list[DrawDecomposition]:
+              effects: Sequence[CapabilityEffects]) -> list[DrawDecomposition]:
     console = Console(stderr=True)
     columns = (TextColumn("decomposing"), BarColumn(), MofNCompleteColumn())
     results = []

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from analysis.capability import CapabilityEffects
-from analysis.capability_reports import CHANNEL_NAMES
+from analysis.capability_reports import factor_name
 from analysis.capability_rules import PROBABILITIES
 from analysis.decompose import AUDIENCE, Decomposition, DrawDecomposition, Factor
 from analysis.plots import render_figure
@@ -52,10 +52,11 @@ def _bars(panels: Sequence[tuple[str, Sequence[tuple[Factor, float]]]], title: s
     FigureCanvasAgg(figure)
     for k, (name, bars) in enumerate(panels):
         axes = figure.add_subplot(rows, 1, k + 1)
-        labels = [CHANNEL_NAMES[f] for f, _ in bars]
+        labels = [factor_name(f) for f, _ in bars]
         values = [v for _, v in bars]
         positions = list(range(len(bars)))
-        axes.barh(positions, values, color=[FACTOR_COLOURS[f] for f, _ in bars])
+        axes.barh(positions, values,
+                  color=[FACTOR_COLOURS[f.rpartition("/")[2]] for f, _ in bars])
         axes.set_yticks(positions, labels=labels, fontsize=7)
         axes.invert_yaxis()
         axes.axvline(0, color="#404040", linewidth=0.8)

@@ -13,11 +13,13 @@ from analysis.parameters import ParameterValues
 from analysis.provenance import Provenance
 from analysis.report import Report, Section
 from analysis.verdicts import ACTION_VERBS, Analysis
-from treaties.cooperation import CHANNELS
 
 FACTOR_CODES: Mapping[str, str] = {AUDIENCE: "AC", "materiel_transfer": "MT",
                                    "joint_exercises": "JE", "intelligence_sharing": "IS"}
 """Two-letter codes of the factors, for the table of every combination."""
+
+MAX_COMBINATION_ROWS = 32
+"""The most combinations of factors printed as a table (five factors); JSON holds all."""
 
 CHANNEL_NAMES: Mapping[str, str] = {
     "materiel_transfer": "materiel and technology transfer",
@@ -40,9 +42,10 @@ def signed(value: Fraction) -> str:
     return ("+" if value > 0 else "−") + str(abs(value))
 
 
-def assumption_note(effects: CapabilityEffects) -> str:
+def assumption_note(effects: CapabilityEffects | Sequence[CapabilityEffects]) -> str:
     """The line every output carries: which numbers are assumptions."""
-    flagged = effects.assumptions()
+    every = [effects] if isinstance(effects, CapabilityEffects) else list(effects)
+    flagged = tuple(dict.fromkeys(r for e in every for r in e.assumptions()))
     if not flagged:
         return "Assumptions: none of the capability rules used is flagged as an assumption."
     return ("ASSUMPTION: the capability magnitudes are illustrative, not estimates — rules "
@@ -104,7 +107,7 @@ def capability_report(effects: CapabilityEffects, params: ParameterValues,
                     ("channel", *(f"Δ{p}" for p in PROBABILITIES)),
                     tuple((CHANNEL_NAMES[c], *(signed(v) for v in effects.shifts(c).values()))
                           for c in effects.channels))
-    after, clipped = shifted(params.values, effects, effects.channels)
+    after, clipped = shifted(params.values, [effects.shifts(c) for c in effects.channels])
     values = Section("Win probabilities without and with the cooperation",
                      ("parameter", "without", "with"),
                      tuple((p, exact_text(params[p]), exact_text(after[p]))
@@ -142,9 +145,25 @@ def _ally(play: Any) -> str:
                                         "; C deterred"))
 
 
-def _factor_order(factors: Sequence[Factor]) -> list[Factor]:
-    order = (AUDIENCE, *CHANNELS)
-    return sorted(factors, key=order.index)
+def factor_name(factor: Factor) -> str:
+    """``materiel and technology transfer``, or ``us-philippines: joint exercises and
+    patrols`` for a factor of one of several profiles."""
+    profile, _, channel = factor.rpartition("/")
+    return f"{profile}: {CHANNEL_NAMES[channel]}" if profile else CHANNEL_NAMES[channel]
+
+
+def factor_code(factor: Factor, factors: Sequence[Factor]) -> str:
+    """``AC``, ``MT``, …; with several profiles the channel's code and the profile's number
+    (``MT1``, ``JE2``)."""
+    profile, _, channel = factor.rpartition("/")
+    if not profile:
+        return FACTOR_CODES[channel]
+    profiles = list(dict.fromkeys(f.rpartition("/")[0] for f in factors if "/" in f))
+    return f"{FACTOR_CODES[channel]}{profiles.index(profile) + 1}"
+
+
+def _factor_order(factors: Sequence[Factor], order: Sequence[Factor]) -> list[Factor]:
+    return sorted(factors, key=list(order).index)
 
 
 def _minus(text: str) -> str:
@@ -169,8 +188,8 @@ def decomposition_sections(found: Decomposition) -> list[Section]:
     split = Section(
         f"Challenge margin: who moves it ({label})",
         ("factor", "Shapley share", "of the change", "alone"),
-        (*((CHANNEL_NAMES[f], exact_text(found.shares[f]), _percent(found.shares[f], change),
-            exact_text(found.alone(f))) for f in _factor_order(found.factors)),
+        (*((factor_name(f), exact_text(found.shares[f]), _percent(found.shares[f], change),
+            exact_text(found.alone(f))) for f in found.factors),
          ("total", exact_text(change), "100%" if change else "—", "")),
         (f"None: {_outcome(found.baseline)}.", f"All: {_outcome(found.full)}.",
          "The shares add up to the total change (the Shapley value over the factors); "
@@ -178,17 +197,23 @@ def decomposition_sections(found: Decomposition) -> list[Section]:
     rows = []
     for coalition, outcome in sorted(found.outcomes.items(),
                                      key=lambda item: (len(item[0]), sorted(item[0]))):
-        rows.append((" + ".join(FACTOR_CODES[f] for f in _factor_order(list(coalition)))
+        rows.append((" + ".join(factor_code(f, found.factors)
+                                for f in _factor_order(list(coalition), found.factors))
                      or "none",
                      *(exact_text(outcome.values[p]) for p in PROBABILITIES),
                      exact_text(outcome.a_eff), outcome.ally_action,
                      exact_text(outcome.margin), "yes" if outcome.challenge else "no",
                      ("clipped " if outcome.clipped else "") + ("ties" if outcome.ties else "")))
+    if len(rows) > MAX_COMBINATION_ROWS:
+        return [split, Section(f"Every combination of factors ({label})", ("note",), ((
+            f"{len(rows)} combinations: too many to print; --format json lists every one "
+            f"under point[].coalitions.",),))]
     table = Section(f"Every combination of factors ({label})",
                     ("factors", *PROBABILITIES, "a_eff", "ally", "margin", "challenge",
                      "notes"), tuple(rows),
-                    ("Factors: " + ", ".join(f"{FACTOR_CODES[f]} {CHANNEL_NAMES[f]}"
-                                             for f in _factor_order(found.factors)) + ".",))
+                    ("Factors: " + ", ".join(f"{factor_code(f, found.factors)} "
+                                             f"{factor_name(f)}" for f in found.factors)
+                     + ".",))
     return [split, table]
 
 
@@ -197,10 +222,10 @@ def draws_section(found: DrawDecomposition) -> Section:
     none, every = frozenset[Factor](), frozenset(found.factors)
     margin_change = found.mean_margin[every] - found.mean_margin[none]
     share_change = found.deterred[every] - found.deterred[none]
-    rows = tuple((CHANNEL_NAMES[f], _minus(f"{found.margin_shares[f]:+.4f}"),
+    rows = tuple((factor_name(f), _minus(f"{found.margin_shares[f]:+.4f}"),
                   _minus(f"{100 * found.deterred_shares[f]:+.2f} pp"),
                   _percent(found.deterred_shares[f], share_change))
-                 for f in _factor_order(found.factors))
+                 for f in found.factors)
     return Section(
         f"Over {found.draws:,} draws ({found.plan.label})",
         ("factor", "mean margin", "deterred share", "of the deterred change"),
@@ -244,19 +269,20 @@ def draws_json(found: DrawDecomposition) -> dict[str, Any]:
             "rejected": found.rejected, "attempted": found.attempted}
 
 
-def decompose_report(effects: CapabilityEffects, found: Sequence[Decomposition],
+def decompose_report(effects: Sequence[CapabilityEffects], found: Sequence[Decomposition],
                      drawn: Sequence[DrawDecomposition], description: Sequence[str],
                      provenance: Provenance) -> Report:
-    """The decomposition of every reading (and over draws when given)."""
+    """The decomposition of every reading (and over draws when given), for one or more
+    profiles applied to the same scenario."""
     sections = [s for d in found for s in decomposition_sections(d)]
     sections += [draws_section(d) for d in drawn]
     plans = [d.plan for d in found] + [d.plan for d in drawn]
     data = {"treaty": plans[0].treaty if plans else None,
-            "scenario": effects.scenario.id, "profile": effects.profile.id,
+            "scenario": effects[0].scenario.id, "profiles": [e.profile.id for e in effects],
             "point": [decomposition_json(d) for d in found],
             "draws": [draws_json(d) for d in drawn],
-            "effects": effects_json(effects), "assumption_note": assumption_note(effects),
-            "provenance": provenance.to_json()}
+            "effects": [effects_json(e) for e in effects],
+            "assumption_note": assumption_note(effects), "provenance": provenance.to_json()}
     return Report(tuple(sections), data,
                   (*description, assumption_note(effects), provenance.line()))
 

@@ -35,14 +35,20 @@ from fractions import Fraction
 import numpy as np
 
 from analysis.batch_verdicts import GameCache, ReadingPlan, plan_readings, tie_priority
-from analysis.capability import CapabilityEffects, shifted, shifted_arrays
+from analysis.capability import (
+    CapabilityEffects,
+    ScenarioRoles,
+    Shifts,
+    shifted,
+    shifted_arrays,
+)
 from analysis.models.deterrence import A_EFF, ALLY_NODE, deterrence_game
 from analysis.parameters import ParameterValues
 from analysis.rules import ACTIONS, Action, Rulebook
 from analysis.sweep import DrawPoints, chunks
 from analysis.verdicts import solve_play
+from games.errors import InputError
 from games.shapley import coalitions, shapley_values
-from treaties.cooperation import Channel
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
 
@@ -100,9 +106,41 @@ class Decomposition:
         return self.outcomes[frozenset({factor})].margin - self.baseline.margin
 
 
-def factors_of(effects: CapabilityEffects) -> tuple[Factor, ...]:
-    """The audience cost, then every channel the profile reaches in the scenario."""
-    return (AUDIENCE, *effects.channels)
+Cooperation = CapabilityEffects | Sequence[CapabilityEffects]
+"""One profile's effects, or several profiles' (the same scenario, ally and protégés)."""
+
+
+def factor_shifts(cooperation: Cooperation) -> dict[Factor, Shifts]:
+    """Every capability factor and the change it makes to the win probabilities.
+
+    With one profile the factors are its channels (``materiel_transfer``, …); with several,
+    each profile's channels are separate factors, named ``profile/channel``.
+
+    Raises
+    ------
+    InputError
+        For no profile, a profile given twice, or effects worked out for different
+        scenarios or roles.
+    """
+    profiles = [cooperation] if isinstance(cooperation, CapabilityEffects) else list(cooperation)
+    several = len(profiles) > 1
+    if not profiles:
+        raise InputError("no cooperation profile", field="--profile",
+                         expected="at least one profile")
+    if len({(e.scenario.id, e.roles) for e in profiles}) > 1:
+        raise InputError("the profiles' effects were worked out for different scenarios or "
+                         "roles", field="--profile",
+                         expected="every profile applied to the same scenario and ally")
+    if several and len({e.profile.id for e in profiles}) != len(profiles):
+        raise InputError("a profile is given twice", field="--profile",
+                         expected="each profile once")
+    return {(f"{e.profile.id}/{c}" if several else c): e.shifts(c)
+            for e in profiles for c in e.channels}
+
+
+def factors_of(cooperation: Cooperation) -> tuple[Factor, ...]:
+    """The audience cost, then every capability factor (see :func:`factor_shifts`)."""
+    return (AUDIENCE, *factor_shifts(cooperation))
 
 
 def _audience(plan: ReadingPlan, on: bool, a: Fraction) -> Fraction:
@@ -111,14 +149,15 @@ def _audience(plan: ReadingPlan, on: bool, a: Fraction) -> Fraction:
 
 
 def decompose_point(plan: ReadingPlan, params: ParameterValues,
-                    effects: CapabilityEffects) -> Decomposition:
+                    cooperation: Cooperation) -> Decomposition:
     """The exact decomposition of the challenge margin for one reading at one point."""
-    factors = factors_of(effects)
+    moves = factor_shifts(cooperation)
+    factors = (AUDIENCE, *moves)
     game = deterrence_game(plan.short)
     outcomes = {}
     for coalition in coalitions(factors):
-        channels = [f for f in coalition if f != AUDIENCE]
-        values, clipped = shifted(params.values, effects, channels)  # type: ignore[arg-type]
+        values, clipped = shifted(params.values, [moves[f] for f in factors[1:]
+                                                  if f in coalition])
         a_eff = _audience(plan, AUDIENCE in coalition, values["a"])
         play = solve_play(game, {k: v for k, v in values.items() if k != "a"}, a_eff, plan.short)
         margin = values[f"p_{play.ally_action}"] * values["v_C"] - values["c_C"]
@@ -131,11 +170,18 @@ def decompose_point(plan: ReadingPlan, params: ParameterValues,
 
 
 def decompose(treaty: Treaty, scenario: Scenario, params: ParameterValues,
-              effects: CapabilityEffects, rulebook: Rulebook) -> list[Decomposition]:
+              cooperation: Cooperation, rulebook: Rulebook) -> list[Decomposition]:
     """The decomposition for every reading of ``treaty`` for the effects' ally and protégés."""
-    plans = plan_readings([treaty], scenario, effects.roles.ally, rulebook=rulebook,
-                          base=params.values, beneficiaries=effects.roles.proteges)
-    return [decompose_point(plan, params, effects) for plan in plans]
+    roles = roles_of(cooperation)
+    plans = plan_readings([treaty], scenario, roles.ally, rulebook=rulebook,
+                          base=params.values, beneficiaries=roles.proteges)
+    return [decompose_point(plan, params, cooperation) for plan in plans]
+
+
+def roles_of(cooperation: Cooperation) -> ScenarioRoles:
+    """The roles the effects were worked out for."""
+    first = cooperation if isinstance(cooperation, CapabilityEffects) else cooperation[0]
+    return first.roles
 
 
 @dataclass(frozen=True)
@@ -156,10 +202,11 @@ class DrawDecomposition:
     attempted: int
 
 
-def decompose_draws(plan: ReadingPlan, points: DrawPoints, effects: CapabilityEffects, *,
+def decompose_draws(plan: ReadingPlan, points: DrawPoints, cooperation: Cooperation, *,
                     progress: Callable[[int], None] | None = None) -> DrawDecomposition:
     """The decomposition of ``plan`` over every draw of ``points``, in chunks of 2¹⁶."""
-    factors = factors_of(effects)
+    moves = factor_shifts(cooperation)
+    factors = (AUDIENCE, *moves)
     tree = GameCache().tree(plan.short)
     priority = tie_priority(plan.short)
     every = coalitions(factors)
@@ -172,8 +219,8 @@ def decompose_draws(plan: ReadingPlan, points: DrawPoints, effects: CapabilityEf
         chunk = points.chunk(start, stop)
         blocks.update(chunk.blocks)
         for coalition in every:
-            channels: list[Channel] = [f for f in coalition if f != AUDIENCE]  # type: ignore[misc]
-            values, bound = shifted_arrays(chunk.values, effects, channels)
+            values, bound = shifted_arrays(chunk.values, [moves[f] for f in factors[1:]
+                                                          if f in coalition])
             a_eff = (float(plan.delta) * values["a"] if AUDIENCE in coalition
                      and plan.fixed is None else np.zeros(stop - start))
             solution = tree.solve({**{k: values[k] for k in tree.parameters if k != A_EFF},

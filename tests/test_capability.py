@@ -264,13 +264,13 @@ def test_clipping_keeps_the_probabilities_in_order() -> None:
         for c in builtin_capability_rules().capabilities]})
     effects = capability_effects(cooperation, scenario, rules, scenario_roles(scenario, 710))
     values = {"p_I": Fraction(1, 10), "p_L": Fraction(2, 5), "p_S": Fraction(3, 5)}
-    moved, clipped = shifted(values, effects, ["materiel_transfer"])
+    moved, clipped = shifted(values, [effects.shifts("materiel_transfer")])
     assert clipped and (moved["p_I"], moved["p_L"], moved["p_S"]) == (
         Fraction(1, 10), Fraction(2, 5), Fraction(2, 5))
-    unmoved, none = shifted(values, effects, [])
+    unmoved, none = shifted(values, [])
     assert unmoved == values and not none
     arrays, bound = shifted_arrays({k: np.array([float(v), float(v)]) for k, v in
-                                    values.items()}, effects, ["materiel_transfer"])
+                                    values.items()}, [effects.shifts("materiel_transfer")])
     assert bound.tolist() == [True, True] and arrays["p_S"].tolist() == [0.4, 0.4]
 
 
@@ -289,9 +289,9 @@ def test_the_array_shift_equals_the_exact_shift(p: list[float], shift: float,
         for c in base.capabilities]})
     effects = capability_effects(cooperation, scenario, rules, scenario_roles(scenario, 710))
     values = {"p_I": Fraction(p[0]), "p_L": Fraction(p[1]), "p_S": Fraction(p[2])}
-    exact, _ = shifted(values, effects, effects.channels)
+    exact, _ = shifted(values, [effects.shifts(c) for c in effects.channels])
     arrays, bound = shifted_arrays({k: np.array([float(v)]) for k, v in values.items()},
-                                   effects, effects.channels)
+                                   [effects.shifts(c) for c in effects.channels])
     for name in values:
         assert arrays[name][0] == pytest.approx(float(exact[name]), abs=1e-15)
     assert exact["p_I"] <= exact["p_L"] <= exact["p_S"]

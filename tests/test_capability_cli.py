@@ -92,7 +92,9 @@ def test_every_format_parses_and_flags_the_assumptions(command: str, output_form
         document = json.loads(run.stdout)
         fingerprint = document["provenance"]["capability_rules_fingerprint"]
         assert fingerprint == effects.rules.fingerprint()
-        assert document["effects"]["assumptions"] == list(effects.assumptions())
+        described = (document["effects"] if command == "capability"
+                     else document["effects"][0])  # decompose: one per profile
+        assert described["assumptions"] == list(effects.assumptions())
         assert_assumptions_named(document["assumption_note"], effects)
     else:
         assert_assumptions_named(run.stdout, effects)
@@ -120,7 +122,7 @@ def test_capability_json_equals_the_api() -> None:
     assert effects.channels, "the case must reach at least one channel"
     assert document["effects"]["shifts"] == {
         c: {p: str(v) for p, v in effects.shifts(c).items()} for c in effects.channels}
-    after, clipped = shifted(params.values, effects, effects.channels)
+    after, clipped = shifted(params.values, [effects.shifts(c) for c in effects.channels])
     assert document["probabilities"] == {
         "without": {p: str(params[p]) for p in PROBABILITIES},
         "with": {p: str(after[p]) for p in PROBABILITIES}, "clipped": clipped}
@@ -513,3 +515,30 @@ def test_latex_output_has_no_raw_unicode_maths(command: tuple[str, ...]) -> None
     run = invoke(*command, "--format", "latex")
     assert run.code == 0
     assert not set("−Δ√²") & set(run.stdout)
+
+
+# ------------------------------------------------------------- several profiles
+def test_decompose_takes_several_profiles() -> None:
+    """Two --profile: each profile's channels are factors of their own (JSON shares equal
+    the API's); the combination table gives way to a note past 32 rows; a profile given
+    twice is refused."""
+    scenario = load_scenario(SCENARIO)
+    both = [api_effects(), api_effects(profile="russia-dprk")]
+    command = (*DECOMPOSE, "--profile", "russia-dprk")
+    document = invoke(*command, "--format", "json").json()
+    [expected] = decompose(load_treaty(TREATY), scenario, resolve(scenario), both,
+                           load_rules()[0])
+    assert document["profiles"] == [PROFILE, "russia-dprk"]
+    assert document["point"][0]["shares"] == {f: str(v) for f, v in expected.shares.items()}
+    assert len(document["effects"]) == 2
+    assert len(document["point"][0]["coalitions"]) == 2 ** len(expected.factors)
+    table = invoke(*command, "--format", "markdown").stdout
+    assert len(expected.factors) == 5 and "too many to print" not in table  # 32 rows
+    assert f"{PROFILE}: materiel and technology transfer" in table
+    assert f"MT1 {PROFILE}: materiel and technology transfer" in table
+    seven = invoke("decompose", "--treaty", "us-philippines-1951", "--scenario",
+                   "philippine-vessel-armed-attack", "--profile", PROFILE, "--profile",
+                   "us-philippines", "--format", "markdown").stdout
+    assert "128 combinations: too many to print" in seven
+    assert_bad_input(invoke(*DECOMPOSE, "--profile", PROFILE), "--profile",
+                     "a profile is given twice")

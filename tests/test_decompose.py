@@ -321,3 +321,38 @@ def test_channels_are_the_factors_in_order() -> None:
     effects = capability_effects(cooperation, scenario, builtin_capability_rules(),
                                  scenario_roles(scenario, 2))
     assert effects.channels == CHANNELS
+
+
+# ------------------------------------------------------------- several profiles
+def test_several_profiles_are_separate_factors() -> None:
+    """Russia–China (the challenger's partner) and US–Philippines (the ally and protégé) at
+    once: each profile's channels are factors of their own; with everything on, the
+    probabilities are those of both profiles' shifts together; the shares add up; and one
+    profile given as a list of one is the one-profile decomposition."""
+    treaty = load_treaty("us-philippines-1951")
+    scenario = load_scenario("philippine-vessel-armed-attack")
+    roles = scenario_roles(scenario, 2)
+    profiles = {p.id: capability_effects(p, scenario, builtin_capability_rules(), roles)
+                for p in builtin_profiles() if p.id in ("russia-china-2020s", "us-philippines")}
+    params = resolve(scenario, {"c_L": 3, "a": 3, "c_C": "3.6"})
+    [both] = decompose(treaty, scenario, params, list(profiles.values()), builtin_rulebook())
+    assert both.factors == (AUDIENCE, *(f"{p}/{c}" for p, e in profiles.items()
+                                        for c in e.channels))
+    assert sum(both.shares.values()) == both.change
+    total = {name: params[name] + sum(e.shifts(c)[name] for e in profiles.values()
+                                      for c in e.channels) for name in ("p_I", "p_L", "p_S")}
+    assert {name: both.full.values[name] for name in total} == total
+    for profile_id, effects in profiles.items():
+        [alone] = decompose(treaty, scenario, params, effects, builtin_rulebook())
+        [listed] = decompose(treaty, scenario, params, [effects], builtin_rulebook())
+        assert alone.shares == listed.shares
+        for channel in effects.channels:  # each factor alone moves the margin the same way
+            assert both.alone(f"{profile_id}/{channel}") == alone.alone(channel)
+    with pytest.raises(InputError, match="given twice"):
+        decompose(treaty, scenario, params, [profiles["us-philippines"]] * 2,
+                  builtin_rulebook())
+    other = capability_effects(next(iter(builtin_profiles())), scenario,
+                               builtin_capability_rules(), scenario_roles(scenario, 840))
+    with pytest.raises(InputError, match="different scenarios or roles"):
+        decompose(treaty, scenario, params, [profiles["us-philippines"], other],
+                  builtin_rulebook())
