@@ -39,6 +39,9 @@ demo: $(VENV)/.installed-core
 	@echo
 	@echo "== Not one parameter choice: verdict shares over 20,000 Monte Carlo draws =="
 	$(BIN)/tiedhands compare --draws 20000 --seed 1 --dist "p_I=beta(2,5)" --dist "a=lognormal(0,1)" --dist "c_A=uniform(1,5)"
+	@echo
+	@echo "== Tied hands or capability? The US audience cost beside Russia-China and US-Philippines cooperation (illustrative magnitudes) =="
+	$(BIN)/tiedhands decompose --treaty us-philippines-1951 --scenario philippine-vessel-armed-attack --profile russia-china-2020s --profile us-philippines --param c_L=3 --param a=3 --param c_C=3.6
 
 lint: $(VENV)/.installed-dev
 	@$(call timed,lint,$(BIN)/ruff check games treaties analysis tests benchmarks docs/notebooks)
