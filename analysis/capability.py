@@ -107,6 +107,15 @@ def scenario_roles(scenario: Scenario, ally: int | None = None,
     for hostility in involved:
         other = hostility.attacker if set(hostility.target) & set(proteges) else hostility.target
         challengers += [s for s in other if s not in proteges]
+    if chosen is not None and chosen in proteges:
+        raise InputError(f"the ally {chosen} is also a protégé", field="--for",
+                         expected="protégés other than the ally")
+    split = [(a, b) for h in involved for a in h.attacker for b in h.target
+             if a in proteges and b in proteges]
+    if split:
+        raise InputError(f"the protégés {split[0][0]} and {split[0][1]} fight each other in "
+                         f"{scenario.id}", field="--for",
+                         expected="protégés on one side of the hostilities")
     if chosen in challengers:
         raise InputError(f"the ally {chosen} fights its protégé "
                          f"{', '.join(map(str, proteges))} in {scenario.id}",

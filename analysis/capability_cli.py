@@ -35,7 +35,7 @@ from analysis.analysis_cli import (
 from analysis.batch_verdicts import ReadingPlan, plan_readings
 from analysis.capability import CapabilityEffects, capability_effects, scenario_roles, shifted
 from analysis.capability_plots import decomposition_plot, shifts_plot
-from analysis.capability_reports import capability_report, decompose_report
+from analysis.capability_reports import assumption_note, capability_report, decompose_report
 from analysis.capability_rules import PROBABILITIES, load_rules
 from analysis.cli_common import chosen_format, emit, fail
 from analysis.decompose import (
@@ -115,6 +115,14 @@ def _outputs(output_format: OutputFormat | None, output: Path | None, plot: Path
     return report_format, image_format
 
 
+def plot_footnote(effects: CapabilityEffects | Sequence[CapabilityEffects],
+                  record: Provenance) -> str:
+    """The small print of every plot: which numbers are assumptions, and the provenance."""
+    flagged = ("Illustrative magnitudes: the capability rules used are flagged assumption: "
+               "true" if "ASSUMPTION" in assumption_note(effects) else assumption_note(effects))
+    return f"{flagged}. {record.line()}"
+
+
 def _record(rulebook: Rulebook, effects: CapabilityEffects, sources: dict[str, str],
             overrides: Sequence[str]) -> Provenance:
     return provenance(rulebook.fingerprint(), sources, overrides,
@@ -161,7 +169,8 @@ def capability_command(
             analyses.append((without, with_it))
         record = _record(rulebook, effects, dict(params.sources), overrides)
         if plot is not None and image_format is not None:
-            write_bytes_atomic(plot, shifts_plot(effects, image_format), force=force)
+            write_bytes_atomic(plot, shifts_plot(effects, image_format,
+                                                 plot_footnote(effects, record)), force=force)
         emit(capability_report(effects, params, analyses, record), report_format, output,
              force)
     except InputError as error:
@@ -233,8 +242,9 @@ def decompose_command(
         record = _record(rulebook, effects[0], dict(params.sources), overrides)
         if plot is not None and image_format is not None:
             title = f"{chosen.id} × {names} in {scenario_found.id}"
-            write_bytes_atomic(plot, decomposition_plot(found, found_draws, image_format, title),
-                               force=force)
+            image = decomposition_plot(found, found_draws, image_format, title,
+                                       plot_footnote(effects, record))
+            write_bytes_atomic(plot, image, force=force)
         emit(decompose_report(effects, found, found_draws, description, record),
              report_format, output, force)
     except InputError as error:

@@ -21,7 +21,7 @@ FACTOR_COLOURS = {AUDIENCE: "#de2d26", "materiel_transfer": "#3182bd",
 
 
 def decomposition_plot(found: Sequence[Decomposition], drawn: Sequence[DrawDecomposition],
-                       image_format: str, title: str) -> bytes:
+                       image_format: str, title: str, footnote: str) -> bytes:
     """Horizontal bars: each factor's Shapley share of the change in the challenge margin
     per reading, and, over draws, of the change in the deterred share."""
     panels: list[tuple[str, list[tuple[Factor, float]]]] = [
@@ -32,18 +32,19 @@ def decomposition_plot(found: Sequence[Decomposition], drawn: Sequence[DrawDecom
                     [(f, d.margin_shares[f]) for f in d.factors]),
                    (f"{d.plan.label}: share of draws deterred (percentage points)",
                     [(f, 100 * d.deterred_shares[f]) for f in d.factors])]
-    return render_figure(lambda: _bars(panels, title), image_format)
+    return render_figure(lambda: _bars(panels, title, footnote), image_format)
 
 
-def shifts_plot(effects: CapabilityEffects, image_format: str) -> bytes:
+def shifts_plot(effects: CapabilityEffects, image_format: str, footnote: str) -> bytes:
     """Grouped bars: each channel's change of p_I, p_L and p_S."""
     panels = [(f"Δ{p} by channel", [(c, float(effects.shifts(c)[p])) for c in effects.channels])
-              for p in PROBABILITIES]
+              for p in PROBABILITIES] if effects.channels else []
     title = f"{effects.profile.id} in {effects.scenario.id}: change in the challenger's chances"
-    return render_figure(lambda: _bars(panels, title), image_format)
+    return render_figure(lambda: _bars(panels, title, footnote), image_format)
 
 
-def _bars(panels: Sequence[tuple[str, Sequence[tuple[Factor, float]]]], title: str) -> Any:
+def _bars(panels: Sequence[tuple[str, Sequence[tuple[Factor, float]]]], title: str,
+          footnote: str) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -69,7 +70,12 @@ def _bars(panels: Sequence[tuple[str, Sequence[tuple[Factor, float]]]], title: s
         axes.set_title(name, fontsize=8)
         axes.tick_params(axis="x", labelsize=7)
     if not panels:
-        figure.add_subplot().text(0.5, 0.5, "nothing to draw", ha="center")
+        empty = figure.add_subplot()
+        empty.set_axis_off()
+        empty.text(0.5, 0.5, "No capability channel reaches a state with a role here.",
+                   ha="center", va="center", fontsize=8)
     figure.suptitle(title, fontsize=9)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0.0, 0.06, 1.0, 1.0))
+    figure.text(0.01, 0.01, footnote, fontsize=5, wrap=True, va="bottom", ha="left",
+                color="#404040")
     return figure

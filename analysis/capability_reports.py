@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from analysis.batch_verdicts import ReadingPlan
 from analysis.capability import ROLE_NAMES, CapabilityEffects, shifted
 from analysis.capability_rules import PROBABILITIES, CapabilityRules, exact
 from analysis.decompose import AUDIENCE, Decomposition, DrawDecomposition, Factor, Outcome
 from analysis.parameters import ParameterValues
 from analysis.provenance import Provenance
 from analysis.report import Report, Section
-from analysis.verdicts import ACTION_VERBS, Analysis
+from analysis.verdicts import ACTION_VERBS, Analysis, Play
 
 FACTOR_CODES: Mapping[str, str] = {AUDIENCE: "AC", "materiel_transfer": "MT",
                                    "joint_exercises": "JE", "intelligence_sharing": "IS"}
@@ -114,7 +115,11 @@ def capability_report(effects: CapabilityEffects, params: ParameterValues,
                            for p in PROBABILITIES),
                      ("Clipping to [0, 1] and to p_I ≤ p_L ≤ p_S bound."
                       if clipped else "No clipping was needed.",))
-    sections = [who, reached, moved, values]
+    if not effects.contributions:
+        reached = Section(f"What {effects.profile.id} reaches", ("note",), ((
+            "Nothing: no entry in effect at the scenario's date reaches a state with a role "
+            "in it, so the win probabilities do not move.",),))
+    sections = [who, reached, *([moved] if effects.channels else []), values]
     if effects.skipped:
         sections.append(Section("Entries that change nothing here", ("entry", "why"),
                                 tuple((s.entry, s.reason) for s in effects.skipped)))
@@ -132,11 +137,19 @@ def capability_report(effects: CapabilityEffects, params: ParameterValues,
                               "with": {p: str(after[p]) for p in PROBABILITIES},
                               "clipped": clipped},
             "verdicts": [{"treaty": before.treaty.id, "reading": r0.reading,
-                          "without": r0.verdict, "with": r1.verdict}
+                          "without": r0.verdict, "with": r1.verdict,
+                          "play_without": _play_json(r0.with_cost),
+                          "play_with": _play_json(r1.with_cost)}
                          for before, with_it in analyses
                          for r0, r1 in zip(before.readings, with_it.readings, strict=True)],
             "assumption_note": assumption_note(effects), "provenance": provenance.to_json()}
     return Report(tuple(sections), data, (assumption_note(effects), provenance.line()))
+
+
+def _play_json(play: Play | None) -> dict[str, Any] | None:
+    """The ally's response and whether the challenger challenges (None: not solved)."""
+    return None if play is None else {"ally_action": play.ally_action,
+                                      "challenge": play.challenge}
 
 
 def _ally(play: Any) -> str:
@@ -191,7 +204,8 @@ def decomposition_sections(found: Decomposition) -> list[Section]:
         (*((factor_name(f), exact_text(found.shares[f]), _percent(found.shares[f], change),
             exact_text(found.alone(f))) for f in found.factors),
          ("total", exact_text(change), "100%" if change else "—", "")),
-        (f"None: {_outcome(found.baseline)}.", f"All: {_outcome(found.full)}.",
+        (*_reading_note(found.plan), f"None: {_outcome(found.baseline)}.",
+         f"All: {_outcome(found.full)}.",
          "The shares add up to the total change (the Shapley value over the factors); "
          "'alone' is the change with that factor only."))
     rows = []
@@ -217,6 +231,14 @@ def decomposition_sections(found: Decomposition) -> list[Section]:
     return [split, table]
 
 
+def _reading_note(plan: ReadingPlan) -> tuple[str, ...]:
+    """Why the audience cost is a null factor, when the treaty leaves it none."""
+    if plan.fixed is None:
+        return ()
+    return (f"The treaty's verdict here is {plan.fixed.replace('_', ' ')} at every point, so "
+            f"no audience cost applies: its share is 0 by construction.",)
+
+
 def draws_section(found: DrawDecomposition) -> Section:
     """The Shapley split over Monte Carlo draws: mean margin and deterred share."""
     none, every = frozenset[Factor](), frozenset(found.factors)
@@ -231,7 +253,8 @@ def draws_section(found: DrawDecomposition) -> Section:
         ("factor", "mean margin", "deterred share", "of the deterred change"),
         (*rows, ("total", _minus(f"{margin_change:+.4f}"),
                   _minus(f"{100 * share_change:+.2f} pp"), "")),
-        (f"Deterred without any factor: {100 * found.deterred[none]:.2f}%; with all: "
+        (*_reading_note(found.plan),
+         f"Deterred without any factor: {100 * found.deterred[none]:.2f}%; with all: "
          f"{100 * found.deterred[every]:.2f}%. Mean margin "
          f"{found.mean_margin[none]:.4f} → {found.mean_margin[every]:.4f}.",
          f"Clipping bound in {100 * found.clipped[every]:.2f}% of draws with every factor; "
@@ -261,7 +284,9 @@ def draws_json(found: DrawDecomposition) -> dict[str, Any]:
     def keyed(values: Mapping[frozenset[Factor], float]) -> list[dict[str, Any]]:
         return [{"factors": sorted(c), "value": v} for c, v in values.items()]
     return {"treaty": found.plan.treaty, "ally": found.plan.ally,
-            "reading": found.plan.reading, "draws": found.draws,
+            "reading": found.plan.reading, "fixed_verdict": found.plan.fixed,
+            "delta": str(found.plan.delta), "short": sorted(found.plan.short),
+            "draws": found.draws,
             "margin_shares": dict(found.margin_shares),
             "deterred_shares": dict(found.deterred_shares),
             "mean_margin": keyed(found.mean_margin), "deterred": keyed(found.deterred),
@@ -279,6 +304,7 @@ def decompose_report(effects: Sequence[CapabilityEffects], found: Sequence[Decom
     plans = [d.plan for d in found] + [d.plan for d in drawn]
     data = {"treaty": plans[0].treaty if plans else None,
             "scenario": effects[0].scenario.id, "profiles": [e.profile.id for e in effects],
+            "description": list(description),
             "point": [decomposition_json(d) for d in found],
             "draws": [draws_json(d) for d in drawn],
             "effects": [effects_json(e) for e in effects],

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from importlib import resources
-from typing import Literal, TypeVar, get_args
+from typing import Annotated, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -38,6 +38,8 @@ PROBABILITIES: tuple[Probability, ...] = ("p_I", "p_L", "p_S")
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 Magnitude = Field(ge=0, le=10, allow_inf_nan=False, strict=True)
+StrictNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""A number written as one (not ``"2"``, not ``true``), finite."""
 
 
 class _Rule(BaseModel):
@@ -56,14 +58,14 @@ class RoleRule(_Rule):
     """Which win probabilities capability given to a role moves, and which way."""
 
     role: Role
-    moves: dict[Probability, float] = Field(
+    moves: dict[Probability, StrictNumber] = Field(
         description="A factor per probability: +1 raises it by the shift, -1 lowers it.")
 
     @field_validator("moves")
     @classmethod
     def _finite(cls, moves: dict[Probability, float]) -> dict[Probability, float]:
         for name, factor in moves.items():
-            if not -10 <= factor <= 10 or factor != factor:
+            if not -10 <= factor <= 10:
                 raise problem(f"the factor {factor} for {name} is out of range",
                               "a finite number between -10 and 10")
         return moves
@@ -94,7 +96,7 @@ class TheatreRule(_Rule):
     """How much each capability counts in the regions listed (unlisted capabilities: 1)."""
 
     regions: tuple[RegionTag, ...] = Field(min_length=1)
-    weights: dict[Capability, float] = Field(default_factory=dict)
+    weights: dict[Capability, StrictNumber] = Field(default_factory=dict)
 
     @field_validator("weights")
     @classmethod
@@ -115,6 +117,13 @@ class Countermeasure(_Rule):
     against: Role | None = Field(None, description="The role whose gains it answers "
                                                    "(null: every role).")
     offset: float = Field(ge=0, le=1, allow_inf_nan=False, strict=True)
+
+    @field_validator("capabilities")
+    @classmethod
+    def _once(cls, capabilities: tuple[Capability, ...]) -> tuple[Capability, ...]:
+        if len(set(capabilities)) != len(capabilities):
+            raise problem("a capability is listed twice", "each capability once")
+        return capabilities
 
 
 RuleT = TypeVar("RuleT", bound=_Rule)
@@ -267,7 +276,17 @@ _KEYED = (("roles", "role"), ("capabilities", "capability"), ("channels", "chann
 
 def _check_patch(base: CapabilityRules, patch: CapabilityRulesPatch,
                  document: YamlDocument) -> None:
-    """Refuse, at its line, a user's rule that would make two rules cover one thing."""
+    """Refuse, at its line, a user's rule that repeats an id in its section or would make two
+    rules cover one thing."""
+    for section in CapabilityRulesPatch.model_fields:
+        seen: set[str] = set()
+        for k, rule in enumerate(getattr(patch, section)):
+            if rule.id in seen:
+                raise InputError(f"rule id {rule.id!r} is repeated", source=document.source,
+                                 line=document.line_of((section, k, "id")),
+                                 field=f"{section}[{k}].id",
+                                 expected=f"each id once in {section}")
+            seen.add(rule.id)
     for section, key in _KEYED:
         rules: Sequence[_Rule] = getattr(patch, section)
         merged = _replaced(getattr(base, section), rules)

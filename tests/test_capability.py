@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,14 @@ def profile(*entries: dict[str, Any], partners: tuple[int, ...] = (365, 710)
 # ------------------------------------------------------------------ profiles
 def test_the_built_in_profiles_load_and_validate() -> None:
     assert builtin_ids("profile") == PROFILES
-    files, problems = check_files(["treaties/data/profiles"], "profile")
+    folder = resources.files("treaties").joinpath("data", "profiles")
+    files, problems = check_files([str(folder)], "profile")
     assert (files, problems) == (5, [])
     for cooperation in builtin_profiles():
         assert len(cooperation.entries) >= 5
         for item in cooperation.entries:
             assert item.sources and all(s.url for s in item.sources), item.id
-            assert item.start <= dt.date(2026, 12, 7)
+            assert item.start <= dt.date.today()  # facts, not forecasts
             assert {item.supplier, item.recipient} <= set(cooperation.partners)
             assert all(code in cow_states() for code in item.recipients)
 
@@ -122,8 +124,8 @@ def test_unknown_profile_id_lists_the_built_in_ones() -> None:
 # --------------------------------------------------------------------- rules
 def test_every_built_in_magnitude_is_flagged_as_an_assumption() -> None:
     rules = builtin_capability_rules()
-    magnitudes = [*rules.capabilities, *rules.channels, *rules.statuses, *rules.theatres,
-                  *rules.countermeasures]
+    magnitudes = [*rules.roles, *rules.capabilities, *rules.channels, *rules.statuses,
+                  *rules.theatres, *rules.countermeasures]
     assert magnitudes and all(r.assumption for r in magnitudes)
     assert set(rules.assumptions()) == {r.id for r in magnitudes}
     assert all(r.why and r.source for r in rules.all_rules())
@@ -170,6 +172,16 @@ def test_a_user_file_replaces_rules_by_id_and_adds_countermeasures(tmp_path: Pat
     ("weights: {}\n", "unknown section 'weights'"),
     ("- just a list\n", "not a mapping"),
     ("capabilities: [\n", "malformed YAML"),
+    ("countermeasures:\n  - {id: c1, channel: joint_exercises, offset: 0.5, assumption: true,"
+     "\n     why: x, source: x}\n  - {id: c1, channel: intelligence_sharing, offset: 0.5,"
+     "\n     assumption: true, why: x, source: x}\n",
+     ":4: countermeasures[1].id: rule id 'c1' is repeated"),
+    ("roles:\n  - {id: role-ally, role: ally, moves: {p_I: '-1'}, assumption: true,\n"
+     "     why: x, source: x}\n", "roles[0].moves.p_I"),
+    ("theatres:\n  - {id: t, regions: [india], weights: {air: true}, assumption: true,\n"
+     "     why: x, source: x}\n", "theatres[0].weights.air"),
+    ("countermeasures:\n  - {id: c, channel: joint_exercises, capabilities: [air, air],\n"
+     "     offset: 0.5, assumption: true, why: x, source: x}\n", "listed twice"),
 ])
 def test_bad_rules_files_are_refused(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "rules.yaml"
@@ -212,6 +224,13 @@ def test_roles_follow_the_scenario() -> None:
         scenario_roles(load_scenario("baltic-armed-attack"), 365)
     with pytest.raises(InputError, match="no hostility involves 2"):
         scenario_roles(war, 365, [2])
+    senkaku = load_scenario("japan-senkaku-clash")
+    with pytest.raises(InputError, match="the ally 740 is also a protégé"):
+        scenario_roles(senkaku, 740, [740])
+    with pytest.raises(InputError, match="fight each other"):
+        scenario_roles(senkaku, 2, [740, 710])
+    with pytest.raises(InputError, match="the ally 2 fights its protégé 731"):
+        scenario_roles(load_scenario("korea-dprk-attacked"), 2, [731])
 
 
 def test_each_entry_is_counted_by_role_with_its_factors() -> None:

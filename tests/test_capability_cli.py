@@ -26,10 +26,12 @@ import pytest
 
 from analysis.batch_verdicts import plan_readings
 from analysis.capability import CapabilityEffects, capability_effects, scenario_roles, shifted
+from analysis.capability_cli import plot_footnote
 from analysis.capability_reports import draws_json
 from analysis.capability_rules import PROBABILITIES, load_rules
 from analysis.decompose import AUDIENCE, decompose, decompose_draws
 from analysis.parameters import resolve
+from analysis.provenance import provenance
 from analysis.sampling import parse_distributions
 from analysis.sweep import DrawPoints, first_valid_point
 from analysis.verdicts import default_ally
@@ -542,3 +544,27 @@ def test_decompose_takes_several_profiles() -> None:
     assert "128 combinations: too many to print" in seven
     assert_bad_input(invoke(*DECOMPOSE, "--profile", PROFILE), "--profile",
                      "a profile is given twice")
+
+
+# ------------------------------------------------------------ what JSON carries
+def test_json_carries_what_the_tables_show() -> None:
+    """Draws JSON: the seed, the distributions and each reading's δ and short responses;
+    capability JSON: the ally's response and the challenge, without and with cooperation;
+    a reading that leaves no audience cost says so in the table; plots carry the note."""
+    drawn = invoke(*DECOMPOSE, "--draws", "1000", "--seed", "5", *DIST, "--format",
+                   "json").json()
+    assert any("seed 5" in line and "uniform(1, 6)" in line for line in drawn["description"])
+    [reading] = drawn["draws"]
+    assert (reading["fixed_verdict"], reading["delta"], reading["short"]) == (None, "1",
+                                                                           ["L", "S"])
+    shown = invoke(*CAPABILITY, "--format", "json").json()
+    for verdict in shown["verdicts"]:
+        for key in ("play_without", "play_with"):
+            assert set(verdict[key]) == {"ally_action", "challenge"}
+    table = invoke("decompose", "--treaty", "us-philippines-1951", "--scenario",
+                   "taiwan-strait-war", "--profile", PROFILE, "--format", "markdown").stdout
+    assert "verdict here is not applicable at every point" in table
+    effects = api_effects()
+    record = provenance("x", capability_rules=effects.rules.fingerprint())
+    footnote = plot_footnote(effects, record)
+    assert "assumption: true" in footnote and effects.rules.fingerprint() in footnote

@@ -7,7 +7,7 @@ exercises and patrols, intelligence — from a supplier to a recipient (COW
 codes), through one channel, affecting one or more capabilities, over a
 period, with a cited source.  Entries record facts only; how much a fact moves
 a war's outcome is a modelling assumption and lives in the analysis layer's
-capability rules (``analysis/capability_rules.yaml``).
+capability rules (``analysis/data/capability_rules.yaml``).
 
 Channels follow Reiter (2025, "The Irrelevance of Tied Hands"): the
 cooperation that matters is capability — arms and technology trade, joint
@@ -72,7 +72,11 @@ class CooperationEntry(BaseModel):
         return (self.recipient, self.supplier) if self.mutual else (self.recipient,)
 
     def in_effect_on(self, on: dt.date) -> bool:
-        """Whether the entry had begun and not ended on ``on``."""
+        """Whether the entry had begun and not ended on ``on``.
+
+        ``start`` is taken as written: an entry known only to the month or year counts
+        from the first day of it (``start_precision`` records that, for readers).
+        """
         return self.start <= on and (self.end is None or on <= self.end)
 
 
