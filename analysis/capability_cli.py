@@ -21,7 +21,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from analysis.analysis_cli import (
     DistOption,
-    DrawsOption,
     ForceOption,
     OutputOption,
     ParamOption,
@@ -186,7 +185,9 @@ def decompose_command(
     beneficiaries: ForOption = None,
     param: ParamOption = None,
     rules: CapabilityRulesOption = None,
-    draws: DrawsOption = None,
+    draws: Annotated[int | None, typer.Option(
+        help="Monte Carlo: this many draws of the --dist parameters; the report splits the "
+             "change in the mean margin and in the share of draws deterred.")] = None,
     seed: SeedOption = None,
     dist: DistOption = None,
     output_format: ReportFormatOption = None,

@@ -62,7 +62,8 @@ def _bars(panels: Sequence[tuple[str, Sequence[tuple[Factor, float]]]], title: s
         axes.invert_yaxis()
         axes.axvline(0, color="#404040", linewidth=0.8)
         for position, value in zip(positions, values, strict=True):
-            axes.text(value, position, f" {value:+.3g} ", va="center", fontsize=7,
+            axes.text(value, position, f" {value:+.3g} ".replace("-", "−"), va="center",
+                      fontsize=7,
                       ha="left" if value >= 0 else "right")
         low, high = min([0.0, *values]), max([0.0, *values])
         pad = 0.25 * (high - low) or 1.0

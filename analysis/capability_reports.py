@@ -49,9 +49,9 @@ def assumption_note(effects: CapabilityEffects | Sequence[CapabilityEffects]) ->
     flagged = tuple(dict.fromkeys(r for e in every for r in e.assumptions()))
     if not flagged:
         return "Assumptions: none of the capability rules used is flagged as an assumption."
-    return ("ASSUMPTION: the capability magnitudes are illustrative, not estimates — rules "
-            + ", ".join(flagged) + " are flagged assumption: true. Supply your own with "
-            "--rules FILE.")
+    return ("ASSUMPTION: the capability rules are modelling choices with illustrative "
+            "magnitudes, not estimates — rules " + ", ".join(flagged)
+            + " are flagged assumption: true. Supply your own with --rules FILE.")
 
 
 def effects_json(effects: CapabilityEffects) -> dict[str, Any]:
@@ -235,8 +235,8 @@ def _reading_note(plan: ReadingPlan) -> tuple[str, ...]:
     """Why the audience cost is a null factor, when the treaty leaves it none."""
     if plan.fixed is None:
         return ()
-    return (f"The treaty's verdict here is {plan.fixed.replace('_', ' ')} at every point, so "
-            f"no audience cost applies: its share is 0 by construction.",)
+    return (f"The treaty's verdict here is {plan.fixed} at every point, so no audience cost "
+            f"applies: its share is 0 by construction.",)
 
 
 def draws_section(found: DrawDecomposition) -> Section:
@@ -356,5 +356,5 @@ def capability_rules_report(rules: CapabilityRules, origin: str) -> Report:
             "assumptions": list(rules.assumptions())}
     return Report(sections, data, (
         f"Capability rules: {origin}; fingerprint {fingerprint}",
-        f"{len(rules.assumptions())} rules are flagged assumption: true (illustrative "
-        "magnitudes, not estimates); replace them by id with --rules FILE."))
+        f"{len(rules.assumptions())} rules are flagged assumption: true (modelling choices "
+        "and illustrative magnitudes, not estimates); replace them by id with --rules FILE."))

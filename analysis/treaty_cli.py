@@ -41,7 +41,8 @@ treaty_app = typer.Typer(help="List, show and check treaties.", no_args_is_help=
 scenario_app = typer.Typer(help="List, show and check scenarios.", no_args_is_help=True)
 
 FormatOption = Annotated[OutputFormat | None, typer.Option(
-    "--format", help="table, json or markdown (default: from the -o suffix, else table).")]
+    "--format", help="table, json, markdown or latex (default: from the -o suffix, else "
+                     "table).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "-o", "--output", help="Write to this file (.txt, .json or .md) instead of stdout.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite the -o file if it exists.")]
