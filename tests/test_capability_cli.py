@@ -563,7 +563,7 @@ def test_json_carries_what_the_tables_show() -> None:
             assert set(verdict[key]) == {"ally_action", "challenge"}
     table = invoke("decompose", "--treaty", "us-philippines-1951", "--scenario",
                    "taiwan-strait-war", "--profile", PROFILE, "--format", "markdown").stdout
-    assert "verdict here is not applicable at every point" in table
+    assert "verdict here is not_applicable at every point" in table
     effects = api_effects()
     record = provenance("x", capability_rules=effects.rules.fingerprint())
     footnote = plot_footnote(effects, record)
