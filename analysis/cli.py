@@ -29,6 +29,7 @@ from analysis.cli_common import (
 from analysis.draw_cli import draw_command
 from analysis.profile_cli import profile_app
 from analysis.render import ProfileLayout, print_table, render_json, render_table
+from analysis.respond_cli import respond_command
 from analysis.signal_cli import signal_command
 from analysis.sweep_cli import sweep_command
 from analysis.treaty_cli import coverage_command, scenario_app, treaty_app
@@ -176,6 +177,7 @@ app.command("signal")(signal_command)
 app.command("sweep")(sweep_command)
 app.command("capability")(capability_command)
 app.command("decompose")(decompose_command)
+app.command("respond")(respond_command)
 app.command("params")(params_command)
 app.command("draw")(draw_command)
 app.command("classroom")(classroom_command)
