@@ -139,6 +139,8 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "†": r"\dag{}", "|": r"\textbar{}", "<": r"\textless{}",
                   ">": r"\textgreater{}", "°": r"\textdegree{}", "′": "'", "″": "''",
                   "−": r"$-$", "Δ": r"$\Delta$", "√": r"$\surd$", "²": r"\textsuperscript{2}",
+                  "θ": r"$\theta$", "σ": r"$\sigma$", "κ": r"$\kappa$", "ω": r"$\omega$",
+                  "λ": r"$\lambda$", "★": r"$\star$", "--": "-{}-",
                   "\n": r"\newline "}
 _LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
 

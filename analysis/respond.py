@@ -18,9 +18,9 @@ wedge on partner 1 before one on partner 2).  The headline conditions:
 
 * **overreaction produces the bloc** iff :math:`d_i(W, 0) > 0` for both partners
   while :math:`d_i(T, 0) \le 0` for at least one;
-* **a wedge on partner i breaks the bloc** after sweeping controls iff
-  :math:`\omega \ge d_i(W, 0)`, and is **worth it** (to R, against the bloc it
-  prevents) iff :math:`w < B`.
+* **a wedge on partner i breaks the bloc** after sweeping controls (when they make one)
+  iff :math:`\omega \ge d_i(W, 0)`, and, when some wedge does, it is **worth it** (to R,
+  against the bloc it prevents) iff :math:`w < B`.
 """
 
 from __future__ import annotations
@@ -43,12 +43,12 @@ from analysis.models.response import (
     rival_payoff,
 )
 from analysis.parameters import Parameter, ParameterValues, parse_assignment, parse_number
+from games.certificates import subgame_perfect_regret
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
+from games.normal_form import NormalFormGame
 from games.numbers import to_fraction
-from games.play import unflatten_behaviour
-from games.results import Equilibrium, SolverResult
-from games.solvers.spe import subgame_perfect_equilibria
+from games.solvers.pure import pure_equilibria
 from games.symbolic import symbol
 
 Partner = Literal[1, 2]
@@ -62,7 +62,7 @@ RESPONSE_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("sigma", "the push: what sweeping controls add to each partner's value of "
                        "deepening", Fraction(2), lower_open=True),
     Parameter("k_T", "R's cost of targeted countermeasures", Fraction(1)),
-    Parameter("k_W", "R's cost of sweeping controls", Fraction(3, 2)),
+    Parameter("k_W", "R's cost of sweeping controls", Fraction(7, 4)),
     Parameter("w", "R's cost of a wedge offer", Fraction(1)),
     Parameter("omega", "what a wedge offer takes off the targeted partner's value of "
                        "deepening", Fraction(3)),
@@ -193,13 +193,17 @@ def _fraction(value: sympy.Expr) -> Fraction:
 # -------------------------------------------------------------------- the SPE
 @dataclass(frozen=True)
 class ResponsePlay:
-    """The selected SPE: R's move, what each partner does after every move, the payoffs."""
+    """The selected SPE: R's move, what each partner does after every move, the payoffs.
+
+    ``ties`` is true when another SPE exists (a partner or R indifferent); ``regret`` is
+    the engine's subgame-perfect certificate of the selected profile (exactly 0).
+    """
 
     choice: Move
     deepens: Mapping[tuple[Move, Partner], bool]
     payoff: tuple[Fraction, Fraction, Fraction]
     ties: bool
-    result: SolverResult
+    regret: Fraction
 
     @property
     def bloc(self) -> bool:
@@ -208,33 +212,59 @@ class ResponsePlay:
 
 
 def solve_response(values: Mapping[str, Fraction]) -> ResponsePlay:
-    """Solve the game exactly at ``values`` and select one SPE by the tie rule."""
+    """Solve the game exactly at ``values`` by backward induction, selecting by the tie rule.
+
+    Each partners' stage (after each of R's nine moves) is a two-player normal form, solved
+    for its pure equilibria by the engine (:func:`games.solvers.pure.pure_equilibria`; a
+    partner's dominant action makes every equilibrium pure except where it is indifferent);
+    the rule keeps the one in which indifferent partners limit.  R then takes its best move,
+    the least escalatory when indifferent.  The assembled profile is certified subgame
+    perfect by :func:`games.certificates.subgame_perfect_regret`.  Solving stage by stage
+    keeps the work linear in the moves even where partners are indifferent everywhere (the
+    set of all SPE then has up to 4⁹ members).
+    """
     game = response_game().subs(dict(values))
-    result = subgame_perfect_equilibria(game)
-    plays: list[tuple[int, dict[tuple[Move, Partner], bool], Equilibrium]] = []
-    partners: tuple[Partner, ...] = (1, 2)
-    for equilibrium in result.equilibria:
-        behaviour = unflatten_behaviour(game, equilibrium.profile)
-        if any(p not in (0, 1) for h in behaviour for p in h):
-            continue  # a mixed partner: only when it is indifferent; the rule makes it limit
-        root = next(k for k, p in enumerate(behaviour[0]) if p == 1)
-        deepens: dict[tuple[Move, Partner], bool] = {}
-        for k, move in enumerate(MOVES):
-            for partner in partners:
-                infoset = _partner_infoset(game, k, partner)
-                deepens[(move, partner)] = behaviour[infoset][DEEPEN] == 1
-        plays.append((root, deepens, equilibrium))
-    if not plays:
-        raise AssertionError("the engine returned no pure SPE")  # impossible: dominance
+    behaviour: list[list[Fraction]] = [[Fraction(0)] * len(h.actions) for h in game.infosets]
+    deepens: dict[tuple[Move, Partner], bool] = {}
+    stage_payoffs = []
+    ties = False
+    for k, move in enumerate(MOVES):
+        cells = _stage_cells(game, k)
+        stage = NormalFormGame.from_arrays(
+            *([[_outcome(game, cells[a][b])[player] for b in (0, 1)] for a in (0, 1)]
+              for player in (1, 2)), players=["Partner 1", "Partner 2"],
+            strategies=[["Deepen", "Limit"], ["Deepen", "Limit"]])
+        found = [eq.profile for eq in pure_equilibria(stage).equilibria]
+        pure = [(int(profile[0][1] == 1), int(profile[1][1] == 1)) for profile in found]
+        ties = ties or len(pure) > 1
+        one, two = min(pure, key=lambda actions: (-sum(actions), actions))  # limits first
+        deepens[(move, 1)], deepens[(move, 2)] = one == DEEPEN, two == DEEPEN
+        behaviour[_partner_infoset(game, k, 1)][one] = Fraction(1)
+        behaviour[_partner_infoset(game, k, 2)][two] = Fraction(1)
+        stage_payoffs.append(_outcome(game, cells[one][two]))
+    rival = [payoffs[0] for payoffs in stage_payoffs]
+    best = max(rival)
+    root = rival.index(best)  # MOVES is in the tie order
+    ties = ties or rival.count(best) > 1
+    behaviour[game.nodes[0].infoset or 0][root] = Fraction(1)
+    regret = Fraction(subgame_perfect_regret(game, behaviour))
+    if regret != 0:
+        raise AssertionError(f"the selected profile has regret {regret}")
+    payoff = stage_payoffs[root]
+    return ResponsePlay(MOVES[root], deepens, (payoff[0], payoff[1], payoff[2]), ties, regret)
 
-    def key(item: tuple[int, dict[tuple[Move, Partner], bool], Equilibrium]) -> tuple[int, ...]:
-        root, deepens, _ = item
-        return (sum(deepens.values()), root)
 
-    root, deepens, chosen = min(plays, key=key)
-    payoff = tuple(Fraction(v) for v in chosen.payoffs)
-    return ResponsePlay(MOVES[root], deepens, (payoff[0], payoff[1], payoff[2]),
-                        len(result.equilibria) > 1, result)
+def _stage_cells(game: ExtensiveFormGame, move_index: int) -> list[list[int]]:
+    """The terminal node after partner 1's action a and partner 2's action b."""
+    first = game.nodes[game.nodes[0].children[move_index]]
+    return [[game.nodes[first.children[a]].children[b] for b in (0, 1)] for a in (0, 1)]
+
+
+def _outcome(game: ExtensiveFormGame, node: int) -> tuple[Fraction, Fraction, Fraction]:
+    outcome = game.nodes[node].outcome
+    assert outcome is not None
+    values = tuple(Fraction(v) for v in game.outcomes[outcome].payoffs)
+    return values[0], values[1], values[2]
 
 
 def _partner_infoset(game: ExtensiveFormGame, move_index: int, partner: Partner) -> int:
@@ -247,14 +277,19 @@ def _partner_infoset(game: ExtensiveFormGame, move_index: int, partner: Partner)
 # ------------------------------------------------------------- headline results
 @dataclass(frozen=True)
 class Headline:
-    """The headline conditions at a point, with the numbers they compare."""
+    """The headline conditions at a point, with the numbers they compare.
+
+    ``wedge_breaks`` is None for both partners when sweeping controls make no bloc (there is
+    nothing to break); ``wedge_worth_it`` is None unless some wedge breaks the bloc, and
+    then says whether paying w beats suffering the bloc B.
+    """
 
     overreaction_backfires: bool
     bloc_after_sweeping: bool
     bloc_after_targeted: bool
     wedge_threshold: Mapping[Partner, Fraction]
-    wedge_breaks: Mapping[Partner, bool]
-    wedge_worth_it: bool
+    wedge_breaks: Mapping[Partner, bool | None]
+    wedge_worth_it: bool | None
 
 
 def headline(values: Mapping[str, Fraction]) -> Headline:
@@ -262,11 +297,13 @@ def headline(values: Mapping[str, Fraction]) -> Headline:
     forms = closed_forms().at(values)
     after_sweeping = forms.blocs[("sweeping", 0)]
     after_targeted = forms.blocs[("targeted", 0)]
-    threshold: dict[Partner, Fraction] = {i: forms.margins[(("sweeping", 0), i)]
-                                          for i in (1, 2)}
+    partners: tuple[Partner, ...] = (1, 2)
+    threshold = {i: forms.margins[(("sweeping", 0), i)] for i in partners}
+    breaks: dict[Partner, bool | None] = {
+        i: values["omega"] >= threshold[i] if after_sweeping else None for i in partners}
+    worth = values["w"] < values["B"] if any(breaks.values()) else None
     return Headline(after_sweeping and not after_targeted, after_sweeping, after_targeted,
-                    threshold, {i: values["omega"] >= threshold[i] for i in (1, 2)},
-                    values["w"] < values["B"])
+                    threshold, breaks, worth)
 
 
 FloatArray = npt.NDArray[np.float64]
@@ -285,7 +322,11 @@ class MoveArrays:
 
 def best_moves(values: Mapping[str, FloatArray]) -> MoveArrays:
     """R's move and the blocs at many points (the closed forms in numpy; ties as in
-    :func:`solve_response`: a zero margin limits, R takes the first best move)."""
+    :func:`solve_response`: a zero margin limits, R takes the first best move).
+
+    In floats an exact tie can round either way (``0.1`` is not exact), so on the lines where
+    R or a partner is indifferent this can differ from the exact solvers; it draws plots.
+    """
     payoffs = []
     blocs = []
     for move in MOVES:

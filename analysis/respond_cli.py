@@ -20,7 +20,6 @@ import typer
 from analysis.analysis_cli import (
     ForceOption,
     OutputOption,
-    ParamOption,
     ReportFormatOption,
     distinct_outputs,
     refuse_existing,
@@ -55,10 +54,13 @@ GRID = 201
 
 def profile_gain(profile: CooperationProfile, rules: CapabilityRules) -> Fraction:
     """The partners' capability gain g from a profile, in percentage points: the sum over the
-    (channel, capability) pairs it reaches of shift × channel weight × the largest status
-    weight, times 100 — the capability rules' own magnitudes, without roles or theatre."""
+    (channel, capability) pairs of its ongoing entries (no end date) of shift × channel
+    weight × the largest status weight, times 100 — the capability rules' own magnitudes,
+    without roles or theatre."""
     best: dict[tuple[str, str], Fraction] = {}
     for entry in profile.entries:
+        if entry.end is not None:
+            continue  # ended cooperation adds nothing to what the partners can still deepen
         weight = exact(rules.status(entry.status).weight)
         for capability in entry.capabilities:
             key = (entry.channel, capability)
@@ -74,6 +76,10 @@ def _text(value: Fraction) -> str:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _maybe(flag: bool | None, why_not: str) -> str:
+    return f"n/a: {why_not}" if flag is None else _yes(flag)
 
 
 def respond_report(params: ParameterValues, play: ResponsePlay, forms: ClosedForms,
@@ -107,10 +113,12 @@ def respond_report(params: ParameterValues, play: ResponsePlay, forms: ClosedFor
            f"{_yes(found.bloc_after_targeted)})"),
         *((f"A wedge on partner {i} breaks the bloc after sweeping controls",
            f"ω ≥ g − θ_W + σ − κ_{i}",
-           f"{_yes(found.wedge_breaks[i])} (ω = {_text(params['omega'])}, "
-           f"threshold {_text(thresholds[i])})") for i in (1, 2)),
-        ("The wedge is worth it", "w < B",
-         f"{_yes(found.wedge_worth_it)} (w = {_text(params['w'])}, B = {_text(params['B'])})"),
+           _maybe(found.wedge_breaks[i], "no bloc after sweeping controls to break")
+           + f" (ω = {_text(params['omega'])}, threshold {_text(thresholds[i])})")
+          for i in (1, 2)),
+        ("The wedge is worth it (against the bloc it breaks)", "w < B",
+         _maybe(found.wedge_worth_it, "no wedge breaks a bloc here")
+         + f" (w = {_text(params['w'])}, B = {_text(params['B'])})"),
     ), ("Ties (a zero margin, or R indifferent) are settled by the rule in "
         "docs/explanation/policy-responses.md." + (" This point has one."
                                                    if closed.ties else ""),))
@@ -133,9 +141,12 @@ def respond_report(params: ParameterValues, play: ResponsePlay, forms: ClosedFor
         "closed_forms": {f"{m[0]}+wedge{m[1]}/partner{i}": str(forms.margins[(m, i)])
                          for m in MOVES for i in (1, 2)},
         "provenance": record.to_json()}
+    scale = (("g comes from a cooperation profile in percentage points; set κ, θ, σ, ω, B "
+              "and the costs on the same scale with --param (the defaults suit g = 3).",)
+             if params.sources["g"].startswith("profile ") else ())
     return Report((parameters, moves, conditions), data,
-                  ("The magnitudes are illustrative defaults unless set with --param; the "
-                   "model's assumptions are in docs/explanation/policy-responses.md.",
+                  (*scale, "The magnitudes are illustrative defaults unless set with --param; "
+                   "the model's assumptions are in docs/explanation/policy-responses.md.",
                    record.line()))
 
 
@@ -193,10 +204,11 @@ def _regions(sigma_axis: Any, theta_axis: Any, found: MoveArrays,
     if found.bloc.any():
         axes.contourf(sigma_axis, theta_axis, found.bloc.astype(float), levels=[0.5, 1.5],
                       colors="none", hatches=[".."])
-        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..",
-                             label="the bloc forms in equilibrium"))
+    handles.append(Patch(facecolor="white", edgecolor="#404040", hatch=".." if found.bloc.any()
+                         else None, label="the bloc forms in equilibrium" if found.bloc.any()
+                         else "the bloc never forms\nin equilibrium here"))
     axes.plot([float(values["sigma"])], [float(values["theta_W"])], marker="*",
-              color="black", markersize=10, linestyle="none")
+              color="black", markersize=10, linestyle="none", clip_on=False)
     axes.set_xlabel("σ: the push of sweeping controls", fontsize=8)
     axes.set_ylabel("θ_W: what sweeping controls cut", fontsize=8)
     axes.tick_params(labelsize=7)
@@ -210,7 +222,9 @@ def _regions(sigma_axis: Any, theta_axis: Any, found: MoveArrays,
 
 
 def respond_command(
-    param: ParamOption = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="Set a parameter, name=value (repeatable; exact: 0.3 is 3/10); the "
+                        "names are in the report's first table.")] = None,
     profile: Annotated[str | None, typer.Option(
         "--profile", help="Take g, the partners' capability gain, from a cooperation profile "
                           "(percentage points, from the capability rules).")] = None,
@@ -244,10 +258,10 @@ def respond_command(
         if profile is not None:
             _, capability_rules = load_rules(None if rules is None else str(rules))
             found_profile = load_profile(profile)
-            base["g"] = (profile_gain(found_profile, capability_rules),
-                         f"profile {found_profile.id}: its capability gain in percentage "
-                         f"points (capability rules, assumption: true)")
             fingerprint = capability_rules.fingerprint()
+            base["g"] = (profile_gain(found_profile, capability_rules),
+                         f"profile {found_profile.id}: its ongoing entries' capability gain "
+                         f"in percentage points, by capability rules {fingerprint}")
         elif rules is not None:
             raise InputError("--rules without --profile", field="--rules",
                              expected="--rules with --profile (the rules size a profile)")

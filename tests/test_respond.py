@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -27,16 +28,25 @@ from analysis.respond import (
 )
 from analysis.respond_cli import profile_gain
 from games.errors import InputError
+from games.play import unflatten_behaviour
+from games.solvers.spe import subgame_perfect_equilibria
 from games.symbolic import symbol
+from treaties.cooperation import CooperationProfile
 from treaties.load import load_profile
 
 NAMES = [p.name for p in RESPONSE_PARAMETERS]
 
 
 def random_point(rng: random.Random) -> dict[str, Fraction]:
-    """Exact parameters on a grid of quarters (so that ties happen and are skipped)."""
-    point = {name: Fraction(rng.randint(0, 48), 4) for name in NAMES}
-    point["sigma"] += Fraction(1, 4)
+    """Exact parameters on a grid of quarters (so that ties happen and are skipped), with
+    ranges wide enough that each of R's nine moves is sometimes best."""
+    def quarter(top: int) -> Fraction:
+        return Fraction(rng.randint(0, 4 * top), 4)
+
+    point = {"g": quarter(8), "kappa_1": quarter(6), "kappa_2": quarter(6),
+             "theta_T": quarter(6), "theta_W": quarter(6), "sigma": quarter(4) + Fraction(1, 4),
+             "k_T": quarter(3), "k_W": quarter(3), "w": quarter(3), "omega": quarter(6),
+             "B": quarter(12), "lambda": quarter(2)}
     low, high = sorted((point["theta_T"], point["theta_W"]))
     point["theta_T"], point["theta_W"] = low, high
     return point
@@ -57,13 +67,14 @@ def test_the_deepening_margin_read_off_the_game_is_the_model() -> None:
 
 
 def test_the_spe_equals_the_closed_forms_on_random_exact_points() -> None:
-    """On 1,200 random exact points without a tie, the engine's SPE (partners' stage solved
-    as a normal form) gives R's move, every partner's choice after every move and R's payoff
-    exactly as the closed forms do, and its certificate has zero regret."""
+    """On 1,200 random exact points without a tie, the SPE (each partners' stage solved as a
+    normal form by the engine) gives R's move, every partner's choice after every move and
+    R's payoff exactly as the closed forms do, with a zero-regret certificate; and the
+    points cover every one of R's nine moves."""
     rng = random.Random(10)
     forms = closed_forms()
-    compared = 0
-    while compared < 1200:
+    chosen: Counter[tuple[str, int]] = Counter()
+    while sum(chosen.values()) < 1200:
         point = random_point(rng)
         closed = forms.at(point)
         if closed.ties:
@@ -72,9 +83,39 @@ def test_the_spe_equals_the_closed_forms_on_random_exact_points() -> None:
         assert play.choice == closed.choice, point
         assert dict(play.deepens) == dict(closed.deepens), point
         assert play.payoff[0] == closed.payoffs[closed.choice]
-        assert not play.ties and len(play.result.equilibria) == 1
-        assert play.result.equilibria[0].max_regret == 0
+        assert not play.ties and play.regret == 0
+        chosen[play.choice] += 1
+    assert set(chosen) == set(MOVES), chosen
+
+
+def test_the_whole_tree_solver_finds_the_same_single_spe() -> None:
+    """Where nobody is indifferent the game has one SPE: the engine's backward induction
+    over the whole tree (:func:`subgame_perfect_equilibria`) finds exactly the play selected
+    stage by stage, on 150 random exact points."""
+    rng = random.Random(12)
+    forms = closed_forms()
+    compared = 0
+    while compared < 150:
+        point = random_point(rng)
+        if forms.at(point).ties:
+            continue
+        game = response_game().subs(point)
+        [equilibrium] = subgame_perfect_equilibria(game).equilibria
+        behaviour = unflatten_behaviour(game, equilibrium.profile)
+        play = solve_response(point)
+        assert behaviour[0][MOVES.index(play.choice)] == 1
+        assert tuple(equilibrium.payoffs) == play.payoff
         compared += 1
+
+
+def test_indifference_everywhere_is_solved_at_once() -> None:
+    """With every margin zero the whole tree has 4⁹ SPE; the stage-by-stage solver applies
+    the rule (partners limit, R restrains) without enumerating them."""
+    point = resolve_response({"g": 0, "kappa_1": 0, "kappa_2": 0, "theta_T": 0,
+                              "theta_W": 1, "sigma": 1, "omega": 0}).values
+    play = solve_response(point)
+    assert play.choice == ("restraint", 0) and play.ties and not play.bloc
+    assert not any(play.deepens.values()) and play.regret == 0
 
 
 def test_the_numpy_closed_forms_equal_the_exact_ones() -> None:
@@ -94,8 +135,9 @@ def test_overreaction_produces_the_bloc_at_the_defaults() -> None:
     """At the defaults (g = 3, κ = (1, 2), θ_T = 3/2, θ_W = 2, σ = 2): after sweeping
     controls d = (3 − 2 + 2 − 1, 3 − 2 + 2 − 2) = (2, 1), so both deepen and the bloc forms;
     after targeted countermeasures d = (1/2, −1/2), so partner 2 limits.  R's payoffs:
-    restraint −10 (bloc), targeted −1 + 3/2 = 1/2, sweeping −3/2 − 10 + 2 = −19/2, and a
-    wedge costs 1 on top; so R chooses targeted countermeasures and no bloc forms."""
+    restraint −10 (bloc), targeted −1 + 3/2 = 1/2, sweeping −7/4 − 10 + 2 = −39/4, and with a
+    wedge (cost 1) that breaks the bloc −7/4 − 1 + 2 = −3/4; so R chooses targeted
+    countermeasures and no bloc forms."""
     values = resolve_response().values
     found = headline(values)
     assert found.overreaction_backfires
@@ -105,7 +147,8 @@ def test_overreaction_produces_the_bloc_at_the_defaults() -> None:
     assert play.payoff[0] == Fraction(1, 2)
     assert play.deepens[(("sweeping", 0), 1)] and play.deepens[(("sweeping", 0), 2)]
     assert play.deepens[(("targeted", 0), 1)] and not play.deepens[(("targeted", 0), 2)]
-    assert closed_forms().at(values).payoffs[("sweeping", 0)] == Fraction(-19, 2)
+    assert closed_forms().at(values).payoffs[("sweeping", 0)] == Fraction(-39, 4)
+    assert closed_forms().at(values).payoffs[("sweeping", 2)] == Fraction(-3, 4)
 
 
 # --------------------------------------------------------- the wedge boundary
@@ -125,17 +168,24 @@ def test_the_wedge_breaks_the_bloc_exactly_from_its_threshold(partner: int) -> N
     assert not solve_response(at).deepens[(move, partner)]  # type: ignore[index]
     assert solve_response(below).deepens[(move, partner)]  # type: ignore[index]
     assert solve_response(at).ties  # the indifferent partner: several SPE, rule applied
+    assert headline(at).wedge_worth_it  # w = 1 < B = 10
 
 
 def test_the_wedge_is_worth_it_below_the_bloc_cost() -> None:
-    """After sweeping controls with a bloc-breaking wedge, R compares −w with −B."""
+    """After sweeping controls with a bloc-breaking wedge, R compares −w with −B; with no
+    bloc after sweeping, or no wedge strong enough, the questions do not arise."""
     assert headline(resolve_response({"w": 9, "B": 10}).values).wedge_worth_it
-    assert not headline(resolve_response({"w": 10, "B": 10}).values).wedge_worth_it
-    # With denial valued highly (λ = 5), sweeping + a wedge is R's best; with w = B the wedge
-    # no longer pays and R turns to targeted countermeasures.
+    assert headline(resolve_response({"w": 10, "B": 10}).values).wedge_worth_it is False
+    no_bloc = headline(resolve_response({"sigma": "1/10"}).values)
+    assert not no_bloc.bloc_after_sweeping
+    assert dict(no_bloc.wedge_breaks) == {1: None, 2: None} and no_bloc.wedge_worth_it is None
+    weak = headline(resolve_response({"omega": 0}).values)
+    assert dict(weak.wedge_breaks) == {1: False, 2: False} and weak.wedge_worth_it is None
+    # With denial valued highly (λ = 5), sweeping + a wedge is R's best: −7/4 − 1 + 10 beats
+    # targeted −1 + 15/2; with w = B the wedge no longer pays and R turns to targeted.
     play = solve_response(resolve_response({"lambda": 5}).values)
     assert play.choice == ("sweeping", 1) and not play.bloc  # wedges tie: partner 1 first
-    assert play.payoff[0] == Fraction(-3, 2) - 1 + 5 * 2
+    assert play.payoff[0] == Fraction(-7, 4) - 1 + 5 * 2
     assert solve_response(resolve_response({"lambda": 5, "w": 10}).values).choice == (
         "targeted", 0)
 
@@ -208,3 +258,24 @@ def test_the_game_has_three_players_and_nine_moves() -> None:
     game = response_game()
     assert tuple(game.players) == ("Rival", "Partner 1", "Partner 2")
     assert len(game.nodes[0].children) == len(MOVES) == 9
+
+
+def test_ended_cooperation_adds_nothing_to_g() -> None:
+    source = [{"citation": "Test fixture.", "url": "https://example.org/fixture"}]
+    entry = {"id": "one", "what": "test", "supplier": 365, "recipient": 710,
+             "channel": "materiel_transfer", "capabilities": ["air"], "start": "2010-01-01",
+             "sources": source}
+    ongoing = CooperationProfile.model_validate(
+        {"id": "t", "name": "T", "partners": [365, 710], "entries": [entry]})
+    ended = CooperationProfile.model_validate(
+        {"id": "t", "name": "T", "partners": [365, 710],
+         "entries": [{**entry, "end": "2012-01-01"}]})
+    rules = builtin_capability_rules()
+    assert profile_gain(ongoing, rules) == 3  # the air shift 3/100, in points
+    assert profile_gain(ended, rules) == 0
+
+
+def test_latex_output_escapes_the_greek() -> None:
+    code, out, _ = invoke("respond", "--format", "latex")
+    assert code == 0 and not set("θσκωλ★−") & set(out)
+    assert r"$\theta$" in out
