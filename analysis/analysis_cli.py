@@ -117,6 +117,18 @@ def refuse_existing(path: Path | None, force: bool, option: str) -> None:
                          source=str(path), field=option)
 
 
+def report_and_plot_formats(output_format: OutputFormat | None, output: Path | None,
+                            plot: Path | None, force: bool) -> tuple[OutputFormat, str | None]:
+    """The report and image formats, refusing before any work outputs that cannot be
+    written (an unknown suffix, an existing file without --force, one file for both)."""
+    report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
+    image_format = plot_format(plot) if plot is not None else None
+    refuse_existing(output, force, "--output")
+    refuse_existing(plot, force, "--plot")
+    distinct_outputs(output, plot)
+    return report_format, image_format
+
+
 def distinct_outputs(*paths: Path | None) -> None:
     """Refuse the same file named for two outputs."""
     named = [p.resolve() for p in paths if p is not None]

@@ -28,15 +28,14 @@ from analysis.analysis_cli import (
     SeedOption,
     check_codes,
     check_overrides,
-    distinct_outputs,
-    refuse_existing,
+    report_and_plot_formats,
 )
 from analysis.batch_verdicts import ReadingPlan, plan_readings
 from analysis.capability import CapabilityEffects, capability_effects, scenario_roles, shifted
 from analysis.capability_plots import decomposition_plot, shifts_plot
 from analysis.capability_reports import assumption_note, capability_report, decompose_report
 from analysis.capability_rules import PROBABILITIES, load_rules
-from analysis.cli_common import chosen_format, emit, fail
+from analysis.cli_common import emit, fail
 from analysis.decompose import (
     MAX_DECOMPOSE_DRAWS,
     Decomposition,
@@ -45,9 +44,7 @@ from analysis.decompose import (
     decompose_draws,
 )
 from analysis.parameters import ParameterValues, parse_assignment, resolve
-from analysis.plots import plot_format
 from analysis.provenance import Provenance, provenance
-from analysis.report import SUFFIX_FORMATS, OutputFormat
 from analysis.rules import Rulebook
 from analysis.sampling import parse_distributions
 from analysis.sweep import DrawPoints, first_valid_point
@@ -102,18 +99,6 @@ def _setup(profiles: Sequence[str], scenario_ref: str, treaty_ref: str | None,
     return effects, treaty, scenario, resolve(scenario, overrides, varying), rulebook
 
 
-def _outputs(output_format: OutputFormat | None, output: Path | None, plot: Path | None,
-             force: bool) -> tuple[OutputFormat, str | None]:
-    """The report and image formats, refusing before any work outputs that cannot be
-    written (an unknown suffix, an existing file without --force, one file for both)."""
-    report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
-    image_format = plot_format(plot) if plot is not None else None
-    refuse_existing(output, force, "--output")
-    refuse_existing(plot, force, "--plot")
-    distinct_outputs(output, plot)
-    return report_format, image_format
-
-
 def plot_footnote(effects: CapabilityEffects | Sequence[CapabilityEffects],
                   record: Provenance) -> str:
     """The small print of every plot: which numbers are assumptions, and the provenance."""
@@ -151,7 +136,7 @@ def capability_command(
     Every magnitude used that is an assumption is named in the output.
     """
     try:
-        report_format, image_format = _outputs(output_format, output, plot, force)
+        report_format, image_format = report_and_plot_formats(output_format, output, plot, force)
         overrides = param or []
         [effects], chosen, scenario_found, params, rulebook = _setup(
             [profile], scenario, treaty, ally, beneficiaries or [], overrides, rules)
@@ -207,7 +192,7 @@ def decompose_command(
     is deterred are split the same way.
     """
     try:
-        report_format, image_format = _outputs(output_format, output, plot, force)
+        report_format, image_format = report_and_plot_formats(output_format, output, plot, force)
         overrides = param or []
         monte_carlo = draws is not None or bool(dist) or seed is not None
         if monte_carlo and (draws is None or not dist):

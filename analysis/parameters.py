@@ -198,18 +198,7 @@ def resolve(scenario: Scenario | None = None,
             REGISTRY[name].check(value, field)
             values[name] = value
             sources[name] = f"scenario {scenario.id}: {override.why}"
-    pairs: Iterable[tuple[str, Fraction | float | str]] = (
-        overrides.items() if isinstance(overrides, Mapping)
-        else (parse_assignment(text) for text in overrides))
-    for name, given in pairs:
-        if name not in REGISTRY:
-            raise InputError(f"unknown parameter {name!r}", field="--param",
-                             expected=f"one of {', '.join(REGISTRY)}")
-        exact = (parse_number(given, f"--param {name}") if isinstance(given, str)
-                 else to_fraction(given, field=f"--param {name}"))
-        REGISTRY[name].check(exact, f"--param {name}")
-        values[name] = exact
-        sources[name] = "--param"
+    apply_overrides(values, sources, overrides)
     probabilities = [sources[p] for p in ("p_I", "p_L", "p_S")]
     blamed = ("--param" if "--param" in probabilities else
               f"scenario {scenario.id}: params" if scenario is not None
@@ -218,6 +207,26 @@ def resolve(scenario: Scenario | None = None,
     for name, description in (varying or {}).items():
         sources[name] = description
     return ParameterValues(values, sources)
+
+
+def apply_overrides(values: dict[str, Fraction], sources: dict[str, str],
+                    overrides: Sequence[str] | Mapping[str, Fraction | float | int | str],
+                    registry: Mapping[str, Parameter] = REGISTRY) -> None:
+    """Set ``--param`` values (``name=value`` texts, or a mapping of names to numbers or
+    number texts) in ``values``, each checked against its domain, with ``--param`` as source.
+    """
+    pairs: Iterable[tuple[str, Fraction | float | int | str]] = (
+        overrides.items() if isinstance(overrides, Mapping)
+        else (parse_assignment(text, registry) for text in overrides))
+    for name, given in pairs:
+        if name not in registry:
+            raise InputError(f"unknown parameter {name!r}", field="--param",
+                             expected=f"one of {', '.join(registry)}")
+        exact = (parse_number(given, f"--param {name}") if isinstance(given, str)
+                 else to_fraction(given, field=f"--param {name}"))
+        registry[name].check(exact, f"--param {name}")
+        values[name] = exact
+        sources[name] = "--param"
 
 
 def check_ordering(values: Mapping[str, Fraction], field: str,

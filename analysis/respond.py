@@ -42,12 +42,11 @@ from analysis.models.response import (
     response_game,
     rival_payoff,
 )
-from analysis.parameters import Parameter, ParameterValues, parse_assignment, parse_number
+from analysis.parameters import Parameter, ParameterValues, apply_overrides
 from games.certificates import subgame_perfect_regret
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
 from games.normal_form import NormalFormGame
-from games.numbers import to_fraction
 from games.solvers.pure import pure_equilibria
 from games.symbolic import symbol
 
@@ -92,16 +91,7 @@ def resolve_response(overrides: Sequence[str] | Mapping[str, Fraction | int | st
     for name, (value, source) in (base or {}).items():
         RESPONSE_REGISTRY[name].check(value, source)
         values[name], sources[name] = value, source
-    pairs = (overrides.items() if isinstance(overrides, Mapping)
-             else (parse_assignment(text, RESPONSE_REGISTRY) for text in overrides))
-    for name, given in pairs:
-        if name not in RESPONSE_REGISTRY:
-            raise InputError(f"unknown parameter {name!r}", field="--param",
-                             expected=f"one of {', '.join(RESPONSE_REGISTRY)}")
-        exact = (parse_number(given, f"--param {name}") if isinstance(given, str)
-                 else to_fraction(given, field=f"--param {name}"))
-        RESPONSE_REGISTRY[name].check(exact, f"--param {name}")
-        values[name], sources[name] = exact, "--param"
+    apply_overrides(values, sources, overrides, RESPONSE_REGISTRY)
     if values["theta_W"] < values["theta_T"]:
         raise InputError(f"theta_W = {values['theta_W']} is below theta_T = "
                          f"{values['theta_T']}", field="--param",

@@ -21,16 +21,15 @@ from analysis.analysis_cli import (
     ForceOption,
     OutputOption,
     ReportFormatOption,
-    distinct_outputs,
-    refuse_existing,
+    report_and_plot_formats,
 )
 from analysis.capability_rules import CapabilityRules, exact, load_rules
-from analysis.cli_common import chosen_format, emit, fail
+from analysis.cli_common import emit, fail
 from analysis.models.response import MOVES, RESPONSES, move_label
 from analysis.parameters import ParameterValues
-from analysis.plots import plot_format, render_figure
+from analysis.plots import render_figure
 from analysis.provenance import Provenance, provenance
-from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, Section
+from analysis.report import Report, Section
 from analysis.respond import (
     RESPONSE_PARAMETERS,
     ClosedForms,
@@ -246,11 +245,8 @@ def respond_command(
     engine, beside the closed forms; parameters are set with --param (see the table).
     """
     try:
-        report_format = chosen_format(output_format, output, SUFFIX_FORMATS, OutputFormat.table)
-        image_format = plot_format(plot) if plot is not None else None
-        refuse_existing(output, force, "--output")
-        refuse_existing(plot, force, "--plot")
-        distinct_outputs(output, plot)
+        report_format, image_format = report_and_plot_formats(output_format, output, plot,
+                                                              force)
         overrides = param or []
         check_overrides_response(overrides)
         base: dict[str, tuple[Fraction, str]] = {}
