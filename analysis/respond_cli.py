@@ -257,7 +257,8 @@ def respond_command(
             fingerprint = capability_rules.fingerprint()
             base["g"] = (profile_gain(found_profile, capability_rules),
                          f"profile {found_profile.id}: its ongoing entries' capability gain "
-                         f"in percentage points, by capability rules {fingerprint}")
+                         f"in percentage points, by capability rules {fingerprint} "
+                         f"(assumption: true: see tiedhands rules capability)")
         elif rules is not None:
             raise InputError("--rules without --profile", field="--rules",
                              expected="--rules with --profile (the rules size a profile)")
