@@ -80,6 +80,7 @@ test: lint typecheck docs pytest notebooks browser
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_solvers.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_decompose.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
