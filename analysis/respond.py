@@ -47,6 +47,7 @@ from games.certificates import subgame_perfect_regret
 from games.errors import InputError
 from games.extensive_form import ExtensiveFormGame
 from games.normal_form import NormalFormGame
+from games.numbers import to_fraction
 from games.solvers.pure import pure_equilibria
 from games.symbolic import symbol
 
@@ -125,7 +126,11 @@ def deepening_margin(move: Move, partner: Partner) -> sympy.Expr:
 
 def _payoff(game: ExtensiveFormGame, outcome: int | None, player: int) -> sympy.Expr:
     assert outcome is not None
-    return sympy.sympify(game.outcomes[outcome].payoffs[player])
+    value = game.outcomes[outcome].payoffs[player]
+    if isinstance(value, sympy.Expr):
+        return value
+    exact = to_fraction(value)  # a constant payoff the engine stored as a number
+    return sympy.Rational(exact.numerator, exact.denominator)
 
 
 @dataclass(frozen=True)
