@@ -33,7 +33,7 @@ from analysis.analysis_cli import (
 from analysis.batch_verdicts import ReadingPlan, plan_readings
 from analysis.capability import CapabilityEffects, capability_effects, scenario_roles, shifted
 from analysis.capability_plots import decomposition_plot, shifts_plot
-from analysis.capability_reports import assumption_note, capability_report, decompose_report
+from analysis.capability_reports import capability_report, decompose_report
 from analysis.capability_rules import PROBABILITIES, load_rules
 from analysis.cli_common import emit, fail
 from analysis.decompose import (
@@ -102,8 +102,10 @@ def _setup(profiles: Sequence[str], scenario_ref: str, treaty_ref: str | None,
 def plot_footnote(effects: CapabilityEffects | Sequence[CapabilityEffects],
                   record: Provenance) -> str:
     """The small print of every plot: which numbers are assumptions, and the provenance."""
-    flagged = ("Illustrative magnitudes: the capability rules used are flagged assumption: "
-               "true" if "ASSUMPTION" in assumption_note(effects) else assumption_note(effects))
+    every = [effects] if isinstance(effects, CapabilityEffects) else list(effects)
+    flagged = ("Illustrative magnitudes: the capability rules used are flagged assumption: true"
+               if any(e.assumptions() for e in every)
+               else "No capability rule used is flagged as an assumption")
     return f"{flagged}. {record.line()}"
 
 

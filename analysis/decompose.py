@@ -138,11 +138,6 @@ def factor_shifts(cooperation: Cooperation) -> dict[Factor, Shifts]:
             for e in profiles for c in e.channels}
 
 
-def factors_of(cooperation: Cooperation) -> tuple[Factor, ...]:
-    """The audience cost, then every capability factor (see :func:`factor_shifts`)."""
-    return (AUDIENCE, *factor_shifts(cooperation))
-
-
 def _audience(plan: ReadingPlan, on: bool, a: Fraction) -> Fraction:
     """a_eff for a coalition: δ·a when the audience cost is on and the reading applies."""
     return plan.delta * a if on and plan.fixed is None else Fraction(0)
