@@ -30,14 +30,11 @@ CHANNELS: tuple[Channel, ...] = ("materiel_transfer", "joint_exercises", "intell
 exercises, planning and patrols; intelligence sharing."""
 
 Capability = Literal["strike", "surveillance", "air", "undersea", "command", "information"]
-CAPABILITIES: tuple[Capability, ...] = (
-    "strike", "surveillance", "air", "undersea", "command", "information")
 """The military capabilities an entry can affect: long-range and precision strike
 (drones, missiles); surveillance and reconnaissance; air combat; undersea warfare;
 command, control and interoperability; information (intelligence, warning)."""
 
 EntryStatus = Literal["in_effect", "limited", "aspiration"]
-STATUSES: tuple[EntryStatus, ...] = ("in_effect", "limited", "aspiration")
 """How far an entry is realised: delivered or ongoing; reported but partial or
 unconfirmed in scale; announced or sought but not (yet) realised."""
 
