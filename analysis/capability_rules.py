@@ -25,7 +25,7 @@ from games.errors import InputError
 from games.numbers import to_fraction
 from treaties.cooperation import Capability, Channel, EntryStatus
 from treaties.fields import RegionTag, Slug, problem
-from treaties.load import validate_document
+from treaties.load import parse_model
 from treaties.yaml_source import YamlDocument, parse_yaml, read_yaml
 
 Role = Literal["challenger", "ally", "protege"]
@@ -219,11 +219,7 @@ def builtin_capability_rules() -> CapabilityRules:
     text = resources.files("analysis").joinpath("data", "capability_rules.yaml").read_text(
         "utf-8")
     document = parse_yaml(text, "analysis/data/capability_rules.yaml")
-    rules, problems = validate_document(document, CapabilityRules)
-    if problems:
-        raise problems[0]
-    assert rules is not None
-    return rules
+    return parse_model(document, CapabilityRules)
 
 
 def _replaced(base: Sequence[RuleT], patch: Sequence[RuleT]) -> tuple[RuleT, ...]:
@@ -250,10 +246,7 @@ def capability_rules_from_document(document: YamlDocument) -> CapabilityRules:
     """The built-in capability rules, replaced by id from a parsed user file."""
     base = builtin_capability_rules()
     path = document.source
-    patch, problems = validate_document(document, CapabilityRulesPatch)
-    if problems:
-        raise problems[0]
-    assert patch is not None
+    patch = parse_model(document, CapabilityRulesPatch)
     _check_patch(base, patch, document)
     try:
         return CapabilityRules(

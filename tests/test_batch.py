@@ -24,14 +24,11 @@ Oracles, all independent of the batch code:
 from __future__ import annotations
 
 import copy
-import importlib.util
 import itertools
 import random
-import sys
 import threading
 from collections.abc import Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +51,7 @@ from games.results import Equilibrium
 from games.solvers.pure import pure_equilibria
 from games.solvers.spe import subgame_perfect_equilibria
 from games.symbolic import symbol
+from tests.benchmark_scripts import benchmark_module
 from tests.strategies import perfect_information_trees, random_tree
 
 F = Fraction
@@ -621,16 +619,8 @@ def test_symbolic_expression_is_evaluated_like_sympy() -> None:
 # ----------------------------------------------------------------------------- benchmark smoke
 def test_benchmark_quick_run(capsys: pytest.CaptureFixture[str]) -> None:
     """``benchmarks/bench_batch.py --quick`` runs end to end (so the script cannot rot)."""
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_batch.py"
-    spec = importlib.util.spec_from_file_location("bench_batch", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_batch"] = module
-    try:
-        spec.loader.exec_module(module)
+    with benchmark_module("bench_batch") as module:
         report = module.main(["--quick"])
-    finally:
-        sys.modules.pop("bench_batch", None)
     out = capsys.readouterr().out
     assert "pygambit" in out and "floor" in out and "agree" in out
     for sample in (report["agreement"], report["tie_heavy"]):

@@ -7,11 +7,8 @@ Carlo decomposition against the exact one point by point.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +30,7 @@ from analysis.rules import ACTIONS, builtin_rulebook
 from analysis.sampling import Fixed, Uniform
 from analysis.sweep import DrawPoints
 from games.errors import InputError
+from tests.benchmark_scripts import benchmark_module
 from treaties.cooperation import CHANNELS, CooperationProfile
 from treaties.load import builtin_profiles, builtin_scenarios, load_scenario, load_treaty
 
@@ -349,15 +347,7 @@ def test_several_profiles_are_separate_factors() -> None:
 def test_benchmark_quick_run(capsys: pytest.CaptureFixture[str]) -> None:
     """``benchmarks/bench_decompose.py --quick`` runs end to end and its batch and exact
     decompositions agree on the looped draws (so the script cannot rot)."""
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_decompose.py"
-    spec = importlib.util.spec_from_file_location("bench_decompose", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_decompose"] = module
-    try:
-        spec.loader.exec_module(module)
+    with benchmark_module("bench_decompose") as module:
         module.main(quick=True)
-    finally:
-        sys.modules.pop("bench_decompose", None)
     out = capsys.readouterr().out
     assert "every combination equal" in out and "plain loop" in out
