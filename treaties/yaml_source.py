@@ -58,6 +58,8 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": 
              "FALSE": False}
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's composer when PyYAML has it (ten times faster), else the pure-Python one."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def parse_yaml(text: str, source: str = "<string>") -> YamlDocument:
                          expected=f"at most {MAX_BYTES}")
     try:
         _check_depth(text, source)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -228,7 +230,7 @@ class _Builder:
         """A scalar's value by this module's rules (see the module docstring)."""
         line = node.start_mark.line + 1
         field = dotted_location(location) or None
-        plain = node.style is None
+        plain = not node.style  # None (pure-Python composer) or "" (libyaml)
         implicit = self._resolver.resolve(  # type: ignore[no-untyped-call]
             ScalarNode, node.value, (plain, not plain))
         if node.tag != implicit:
