@@ -64,6 +64,9 @@ def describe_conditions(conditions: Conditions) -> list[str]:
         parts.append("attack on " + ", ".join(o.replace("_", " ") for o in conditions.objects))
     if conditions.min_adversaries > 1:
         parts.append(f"at least {conditions.min_adversaries} adversaries")
+    if conditions.unrecorded:
+        parts.append("present but not recorded: " + ", ".join(
+            u.replace("_", " ") for u in conditions.unrecorded))
     return parts
 
 

@@ -20,6 +20,8 @@ geography           the theatre lies in a named region (per ``regions.yaml``; am
 threshold           the severity meets the threshold (:mod:`treaties.thresholds`)
 objects             what was attacked is among the objects the text names
 min_adversaries     the beneficiary faces at least that many adversaries so far
+unrecorded          never settled: a condition known to exist (e.g. ATOP's ``DEFCOLOC``)
+                    whose content is not recorded is always ambiguous
 ==================  =====================================================================
 
 A clause that is not met makes the obligation ``exempt`` for that hostility;
@@ -47,6 +49,7 @@ from treaties.scenario import Hostility, Scenario
 from treaties.schema import (
     HELP_ORDER,
     MILITARY_TYPES,
+    UNRECORDED_CLAUSE,
     Clause,
     Conditions,
     Help,
@@ -55,6 +58,7 @@ from treaties.schema import (
     ObligationType,
     TextEvidence,
     Treaty,
+    Unrecorded,
 )
 from treaties.states import cow_states, state_names
 from treaties.thresholds import DEFAULT_THRESHOLDS, Met, ThresholdTable, threshold_met
@@ -68,6 +72,16 @@ _OBJECT_WORDS = {"territory": "territory", "armed_forces": "armed forces",
                  "public_vessels": "public vessels", "aircraft": "aircraft"}
 _THRESHOLD_WORDS = {"threat": "a threat", "armed_attack": "an armed attack",
                     "state_of_war": "a state of war"}
+_UNRECORDED_WORDS: dict[Unrecorded, str] = {
+    "location": "limited to a location", "adversaries": "limited to named adversaries",
+    "adversary_count": "conditional on the number of adversaries",
+    "conflict": "limited to a specific conflict",
+    "demands": "conditional on demands not being met", "request": "owed only on request",
+    "other": "conditional"}
+_UNRECORDED_CONTENT: dict[Unrecorded, str] = {
+    "location": "which location", "adversaries": "which adversaries",
+    "adversary_count": "how many", "conflict": "which conflict", "demands": "which demands",
+    "request": "whether a request was made", "other": "on what"}
 _SEVERITY_WORDS = {"gray_zone": "gray-zone coercion", "limited_clash": "a limited clash",
                    "armed_attack": "an armed attack", "major_war": "a major war",
                    "nuclear": "a nuclear attack"}
@@ -388,6 +402,13 @@ def _findings(obligation: Obligation, conditions: Conditions,
             "not_met", "objects",
             f"What was attacked ({_OBJECT_WORDS[hostility.object]}) is not among what the text "
             f"covers ({covered})."))
+    for unrecorded in conditions.unrecorded:
+        results.append(finding(
+            "ambiguous", UNRECORDED_CLAUSE[unrecorded],
+            f"The obligation is recorded as {_UNRECORDED_WORDS[unrecorded]}, but not "
+            f"{_UNRECORDED_CONTENT[unrecorded]}.",
+            ("the unrecorded condition holds: the obligation applies",
+             "it does not: the obligation does not apply")))
     if conditions.min_adversaries > 1:
         count = len(_adversaries_so_far(scenario, beneficiary, hostility.date))
         if count < conditions.min_adversaries:

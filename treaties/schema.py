@@ -38,8 +38,18 @@ AttackedObject = Literal["territory", "armed_forces", "public_vessels", "aircraf
 Help = Literal["all_means", "military_aid", "unspecified", "consultation", "none"]
 Clause = Literal[
     "type", "beneficiaries", "phases", "adversaries", "geography", "threshold", "objects",
-    "min_adversaries", "non_provocation", "required_help", "escape_wording",
+    "min_adversaries", "non_provocation", "required_help", "escape_wording", "conflict",
+    "demands", "request", "other_condition",
 ]
+Unrecorded = Literal["location", "adversaries", "adversary_count", "conflict", "demands",
+                     "request", "other"]
+"""A condition a dataset records as present without recording its content (ATOP's flags)."""
+
+UNRECORDED_CLAUSE: dict[Unrecorded, Clause] = {
+    "location": "geography", "adversaries": "adversaries", "adversary_count": "min_adversaries",
+    "conflict": "conflict", "demands": "demands", "request": "request",
+    "other": "other_condition"}
+"""The clause each unrecorded condition concerns, for coverage findings."""
 
 MILITARY_TYPES: frozenset[str] = frozenset({"defense", "offense"})
 """Obligation types that promise active military support (ATOP's ``ACTIVE``)."""
@@ -162,6 +172,19 @@ class Conditions(BaseModel):
     min_adversaries: Count = Field(
         1, ge=1, description="How many adversaries the beneficiary must face.",
         json_schema_extra=atop("DEFCONUM", "OFFCONUM", "NEUCONUM"))
+    unrecorded: tuple[Unrecorded, ...] = Field(
+        (), description="Conditions known to exist whose content is not recorded (from ATOP: "
+                        "which location, conflict, demands, adversaries or how many); each "
+                        "leaves coverage indeterminate.",
+        json_schema_extra=atop("DEFCOLOC", "DEFCOCON", "DEFCODEM", "DEFCONUM", "DEFCOADV",
+                               "CONCOREQ"))
+
+    @model_validator(mode="after")
+    def _unrecorded_once(self) -> Conditions:
+        if len(set(self.unrecorded)) != len(self.unrecorded):
+            raise problem("a condition is listed twice under unrecorded",
+                          "each unrecorded condition once")
+        return self
 
 
 class TextEvidence(BaseModel):
