@@ -28,6 +28,7 @@ from analysis.analysis_reports import (
     params_report,
     rules_report,
 )
+from analysis.atop_compare import atop_compare_csv, atop_compare_report, compare_atop
 from analysis.capability_reports import capability_rules_report
 from analysis.capability_rules import load_rules
 from analysis.cli_common import chosen_format, fail, stdout_console
@@ -41,7 +42,7 @@ from analysis.parameters import (
     resolve,
 )
 from analysis.plots import plot_format, verdict_heatmap
-from analysis.provenance import provenance
+from analysis.provenance import imports_hash, provenance
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, print_report, render
 from analysis.rules import Rulebook, load_rulebook
 from analysis.sampling import parse_distributions
@@ -50,6 +51,7 @@ from analysis.verdicts import Analysis, analyze
 from games.errors import InputError
 from games.io.files import write_bytes_atomic, write_text_atomic
 from games.io.gambit import write_game
+from treaties.atop import load_imports
 from treaties.load import builtin_scenarios, builtin_treaties, load_scenario, load_treaty
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
@@ -225,10 +227,15 @@ def compare_command(
         "--treaties", help="A treaty id or YAML file (repeatable, or comma-separated; "
                            "default: every built-in treaty).")] = None,
     scenarios: Annotated[list[str] | None, typer.Option(
-        "--scenarios", help="A scenario id or YAML file (repeatable, or comma-separated; "
-                            "default: every built-in scenario).")] = None,
+        "--scenarios", "--scenario", help="A scenario id or YAML file (repeatable, or "
+                                          "comma-separated; default: every built-in scenario).")
+    ] = None,
     param: ParamOption = None,
     rules: RulesOption = None,
+    atop: Annotated[Path | None, typer.Option(
+        "--atop", help="Compare the treaties imported from ATOP into this directory (tiedhands "
+                       "atop import) instead: one row per alliance in force, phase and ally.")
+    ] = None,
     output_format: Annotated[CompareFormat | None, typer.Option(
         "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
                          "else table).")] = None,
@@ -247,7 +254,13 @@ def compare_command(
     The table is a matrix (rows: treaties; columns: scenarios, numbered) of
     short verdict codes, followed by the cells where the treaty applies.  With
     --draws and --dist, each cell gives the share of draws per verdict instead.
+    With --atop DIR, every imported ATOP alliance in force at a scenario's date is
+    analysed for each listed ally that is a member, one row per (atopid, phase, ally).
     """
+    if atop is not None:
+        compare_atop_command(atop, treaties, scenarios, param or [], rules, output_format,
+                             output, force, plot, draws is not None or bool(dist))
+        return
     if draws is not None or dist or seed is not None:
         compare_draws_command(treaties, scenarios, param or [], rules, output_format, output,
                               force, plot, draws, seed, dist or [])
@@ -271,6 +284,44 @@ def compare_command(
             write_output(compare_csv(cells, record), output, force)
         else:
             emit_report(compare_report(cells, record), chosen, output, force)
+    except InputError as error:
+        raise fail(error) from None
+
+
+def compare_atop_command(directory: Path, treaties: list[str] | None,
+                         scenarios: list[str] | None, overrides: Sequence[str],
+                         rules: Path | None, output_format: CompareFormat | None,
+                         output: Path | None, force: bool, plot: Path | None,
+                         drawn: bool) -> None:
+    """``compare --atop DIR``: the imported ATOP alliances in force, per phase and ally."""
+    try:
+        chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
+        for option, given in (("--treaties", treaties is not None), ("--plot", plot is not None),
+                              ("--draws", drawn)):
+            if given:
+                raise InputError(f"{option} with --atop", field=option,
+                                 expected="--atop DIR with --scenarios (the share binding "
+                                          "over draws: tiedhands atop trend)")
+        refuse_existing(output, force, "--output")
+        check_overrides(overrides)
+        resolve(None, overrides)
+        rulebook = rulebook_from(rules)
+        imports = load_imports(directory)
+        chosen_scenarios = _scenarios(scenarios)
+        console = Console(stderr=True)
+        columns = (TextColumn("comparing"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("compare", total=len(imports) * len(chosen_scenarios))
+            rows = compare_atop(imports, chosen_scenarios, overrides, rulebook=rulebook,
+                                progress=lambda: bar.advance(task))
+        record = provenance(rulebook.fingerprint(), overrides=overrides,
+                            atop_imports=imports_hash(directory))
+        if chosen is CompareFormat.csv:
+            write_output(atop_compare_csv(rows, record), output, force)
+        else:
+            emit_report(atop_compare_report(rows, chosen_scenarios, len(imports), record),
+                        chosen, output, force)
     except InputError as error:
         raise fail(error) from None
 

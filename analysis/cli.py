@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from analysis.analysis_cli import analyze_command, compare_command, params_command, rules_app
+from analysis.atop_cli import atop_app
 from analysis.capability_cli import capability_command, decompose_command
 from analysis.classroom_cli import classroom_command
 from analysis.cli_common import (
@@ -182,6 +183,7 @@ app.command("params")(params_command)
 app.command("draw")(draw_command)
 app.command("classroom")(classroom_command)
 app.add_typer(rules_app, name="rules")
+app.add_typer(atop_app, name="atop")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from analysis.parameters import DEFAULTS_SOURCE
@@ -40,6 +41,9 @@ class Provenance:
     capability_rules
         The fingerprint of the capability rules in effect (``capability``,
         ``decompose``), else None.
+    atop_imports
+        The hash of the imported ATOP treaty files (``compare --atop``, ``atop
+        trend``), else None.
     """
 
     version: str
@@ -48,6 +52,7 @@ class Provenance:
     parameter_sources: Mapping[str, str] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
     capability_rules: str | None = None
+    atop_imports: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of the ``provenance`` field."""
@@ -60,6 +65,8 @@ class Provenance:
             document["parameter_overrides"] = list(self.overrides)
         if self.capability_rules is not None:
             document["capability_rules_fingerprint"] = self.capability_rules
+        if self.atop_imports is not None:
+            document["atop_imports_hash"] = self.atop_imports
         return document
 
     def line(self) -> str:
@@ -68,6 +75,8 @@ class Provenance:
                  f"rulebook {self.rulebook}"]
         if self.capability_rules is not None:
             parts.append(f"capability rules {self.capability_rules}")
+        if self.atop_imports is not None:
+            parts.append(f"ATOP imports {self.atop_imports}")
         if self.parameter_sources:
             parts.append(f"parameters: {summarize_sources(self.parameter_sources)}")
         if self.overrides:
@@ -76,12 +85,21 @@ class Provenance:
 
 
 def provenance(rulebook_fingerprint: str, parameter_sources: Mapping[str, str] | None = None,
-               overrides: Sequence[str] = (), *, capability_rules: str | None = None
-               ) -> Provenance:
+               overrides: Sequence[str] = (), *, capability_rules: str | None = None,
+               atop_imports: str | None = None) -> Provenance:
     """The provenance of a report made now, with these rules and these parameters."""
     return Provenance(importlib.metadata.version("tiedhands"), corpus_hash(),
                       rulebook_fingerprint, dict(parameter_sources or {}), tuple(overrides),
-                      capability_rules)
+                      capability_rules, atop_imports)
+
+
+def imports_hash(directory: str | Path) -> str:
+    """SHA-256 of the ``atop-*.yaml`` files of a directory (names and bytes, sorted by name);
+    the first 12 hex digits."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("atop-*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def corpus_hash() -> str:
