@@ -57,6 +57,12 @@ class AtopRow:
         return all(r.verdict == "binding" for r in self.analysis.readings)
 
 
+def atop_phase(phase: str) -> int | str:
+    """ATOP's phase number from an imported phase id (``phase-2`` → 2); other ids unchanged."""
+    number = phase.removeprefix("phase-")
+    return int(number) if number.isdigit() else phase
+
+
 def in_force(treaty: Treaty, scenario: Scenario) -> str | None:
     """The phase(s) of the treaty in force on the scenario's date (``+``-joined), else None."""
     phases = [p.id for p in treaty.phases if p.in_force(scenario.date)]
@@ -92,7 +98,8 @@ def row_record(row: AtopRow) -> dict[str, Any]:
                     for f in o.indeterminate_clauses if o is analysis.coverage.deciding]
     threshold = fraction_fields("threshold", first.threshold)
     return {
-        "scenario": row.scenario.id, "atopid": row.treaty.atopid, "phase": row.phase,
+        "scenario": row.scenario.id, "atopid": row.treaty.atopid,
+        "phase": "+".join(str(atop_phase(p)) for p in row.phase.split("+")),
         "ally": analysis.ally, "ally_abbrev": cow_states().abbreviation(analysis.ally),
         "beneficiaries": " ".join(map(str, analysis.coverage.beneficiaries)),
         "coverage": analysis.coverage.status, "verdict": analysis.verdict,
@@ -125,7 +132,8 @@ def atop_compare_report(rows: Sequence[AtopRow], scenarios: Sequence[Scenario],
                         alliances: int, provenance: Provenance) -> Report:
     """The rows as a table, with per-scenario counts, the caveat and the provenance."""
     listed = tuple(
-        (r.scenario.id, str(r.treaty.atopid), r.phase,
+        (r.scenario.id, str(r.treaty.atopid),
+         "+".join(str(atop_phase(p)) for p in r.phase.split("+")),
          f"{cow_states().abbreviation(r.analysis.ally)} ({r.analysis.ally})",
          r.analysis.coverage.status.replace("_", " "),
          "/".join(reading_code(x) for x in r.analysis.readings),
