@@ -29,6 +29,7 @@ from games.numbers import Payoff, format_number, to_fraction
 from games.play import equilibrium_path, unflatten_behaviour
 from games.results import Equilibrium
 from games.strategic import mixed_to_behaviour, reduced_strategies, unreached_infosets
+from treaties.atop import ESCAPE_NOTE, imported_from_atop
 from treaties.states import cow_states
 
 
@@ -208,7 +209,8 @@ def analysis_json(analysis: Analysis, provenance: Provenance) -> dict[str, Any]:
         "coverage": {"status": analysis.coverage.status,
                      "deciding_obligation": deciding.obligation if deciding else None,
                      "required_help": analysis.coverage.required_help,
-                     "escape_wording": list(analysis.coverage.escape_wording)},
+                     "escape_wording": list(analysis.coverage.escape_wording),
+                     "escape_recorded": not imported_from_atop(analysis.treaty)},
         **first,
         "verdict": analysis.verdict,
         "explanation": _explanation(analysis.readings),
@@ -232,13 +234,16 @@ def _header(analysis: Analysis) -> Section:
     status = analysis.coverage.status + (
         f" (decided by {deciding.obligation}, help owed: {deciding.required_help})"
         if deciding else "")
-    rows = (("treaty", f"{analysis.treaty.label} ({analysis.treaty.id})"),
-            ("scenario", f"{analysis.scenario.name} ({analysis.scenario.id}), "
-                         f"{analysis.scenario.date}"),
-            ("ally", f"{names.label(analysis.ally)} for "
-                     + joined([names.label(b) for b in analysis.coverage.beneficiaries])),
-            ("coverage", status),
-            ("verdict", analysis.verdict))
+    rows: tuple[tuple[str, str], ...] = (
+        ("treaty", f"{analysis.treaty.label} ({analysis.treaty.id})"),
+        ("scenario", f"{analysis.scenario.name} ({analysis.scenario.id}), "
+                     f"{analysis.scenario.date}"),
+        ("ally", f"{names.label(analysis.ally)} for "
+                 + joined([names.label(b) for b in analysis.coverage.beneficiaries])),
+        ("coverage", status),
+        ("verdict", analysis.verdict))
+    if imported_from_atop(analysis.treaty):
+        rows += (("caveat", ESCAPE_NOTE),)
     return Section(f"Tied hands: {analysis.treaty.label} in {analysis.scenario.name}",
                    ("item", "value"), rows)
 

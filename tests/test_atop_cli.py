@@ -171,3 +171,15 @@ def test_compare_atop_refuses_a_missing_or_empty_directory(tmp_path: Path) -> No
     assert_bad_input(invoke("compare", "--atop", tmp_path), "no atop-*.yaml file")
     (tmp_path / "atop-1.yaml").write_text("id: [\n")
     assert_bad_input(invoke("compare", "--atop", tmp_path), "atop-1.yaml:", "malformed YAML")
+
+
+def test_analyze_on_an_import_says_the_verdict_is_an_upper_bound(imported: Path) -> None:
+    arguments = ("analyze", "--treaty", imported / "atop-9101.yaml", "--scenario",
+                 "philippine-vessel-armed-attack")
+    document = invoke(*arguments, "--format", "json").json()
+    assert document["coverage"]["escape_recorded"] is False
+    assert document["verdict"] == "binding | irrelevant_exempt"
+    assert "upper bound on binding" in invoke(*arguments).stdout
+    built_in = invoke("analyze", "--treaty", "us-philippines-1951", "--scenario",
+                      "philippine-vessel-armed-attack", "--format", "json").json()
+    assert built_in["coverage"]["escape_recorded"] is True
