@@ -76,11 +76,12 @@ browser: $(VENV)/.installed-dev chromium
 
 test: lint typecheck docs pytest notebooks browser
 
-# Speed against pygambit and nashpy, measured in one run (ratios, never asserted).
+# Speed against the alternatives (pygambit, nashpy, plain loops), measured in one run (ratios, never asserted).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_solvers.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_decompose.py
+	$(BIN)/python benchmarks/bench_atop.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

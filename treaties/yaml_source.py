@@ -161,7 +161,7 @@ def parse_yaml(text: str, source: str = "<string>") -> YamlDocument:
 def _check_depth(text: str, source: str) -> None:
     """Refuse nesting deeper than :data:`MAX_DEPTH` before building anything."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
