@@ -90,6 +90,9 @@ promise active military support)."""
 ESCAPE_NOTE = ("ATOP does not record escape wording, so none is coded: δ = 1, the most "
                "binding reading, and verdicts are an upper bound on binding.")
 
+IMPRECISE_NOTE = "Month or day unknown in ATOP"
+"""How an imported treaty's notes begin the list of rows with an unknown month or day."""
+
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's emitter when PyYAML has it (four times faster), else the pure-Python one."""
 
@@ -224,7 +227,7 @@ def build_treaty(atopid: int, rows: Sequence[MemberRow], alliance: AllianceRow |
         notes.append("Condition flags blank for an obligation that is present on lines "
                      f"{', '.join(map(str, unknown))}: read as unrecorded (indeterminate).")
     if imprecise:
-        notes.append("Month or day unknown in ATOP on lines "
+        notes.append(f"{IMPRECISE_NOTE} on lines "
                      f"{', '.join(map(str, imprecise))}; the first of the year or month is used.")
     document: dict[str, Any] = {
         "id": f"atop-{atopid}",
