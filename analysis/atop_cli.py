@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from analysis.analysis_cli import ForceOption, ReportFormatOption, emit_report
+from analysis.atop_diff_cli import diff_command
+from analysis.atop_trend_cli import trend_command
 from analysis.cli_common import chosen_format, fail
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, Section
 from games.errors import InputError
@@ -63,6 +65,10 @@ def import_command(
                              expected="rows that parse, at least two members per alliance")
     except InputError as error:
         raise fail(error) from None
+
+
+atop_app.command("diff")(diff_command)
+atop_app.command("trend")(trend_command)
 
 
 def _write_with_progress(result: ImportResult, directory: Path, force: bool) -> None:

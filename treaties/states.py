@@ -93,6 +93,30 @@ def cow_states() -> StateSystem:
     return StateSystem(spells)
 
 
+def home_region(code: int) -> str:
+    """The region tag of a state's home region, from its COW code block.
+
+    The blocks: 2–165 the Americas, 200–399 Europe, 400–626 Africa, 630–699 the
+    Middle East, 700–899 Asia, 900–999 Oceania (every COW state code lies in one).
+
+    Raises
+    ------
+    ValueError
+        For a code outside every block.
+
+    Examples
+    --------
+    >>> home_region(2), home_region(365), home_region(651), home_region(740), home_region(900)
+    ('americas', 'europe', 'middle-east', 'asia', 'oceania')
+    """
+    blocks = ((2, 165, "americas"), (200, 399, "europe"), (400, 626, "africa"),
+              (630, 699, "middle-east"), (700, 899, "asia"), (900, 999, "oceania"))
+    for first, last, region in blocks:
+        if first <= code <= last:
+            return region
+    raise ValueError(f"COW code {code} lies in no home-region block")
+
+
 def state_names(codes: tuple[int, ...] | list[int]) -> str:
     """Names joined for a sentence: ``"United States of America and Japan"``."""
     states = cow_states()
