@@ -49,9 +49,10 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	@$(call timed,typecheck,$(BIN)/mypy)
 
-# The documentation site: any warning (a broken link or anchor) fails the build.
+# The documentation site: any warning (a broken link or anchor) fails the build
+# (not --quiet: it hides the warnings that --strict counts).
 docs: $(VENV)/.installed-dev
-	@$(call timed,docs,NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site)
+	@$(call timed,docs,NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site)
 
 # Unit, property and differential tests and doctests, on every core.
 pytest: $(VENV)/.installed-dev
