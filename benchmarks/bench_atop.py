@@ -31,6 +31,11 @@ that the results agree (every row imported, the same verdicts on every path).
   --format csv`` in fresh processes, next to ``tiedhands --help`` (interpreter start and
   imports, the floor of any command).  The CSV has the rows of (c), with the same verdicts.
 
+``--write-csv DIR`` runs none of this: it writes the two synthetic files (``DIR/members.csv``,
+``DIR/alliances.csv``; ``--rows`` and ``--seed`` as above) and stops, so that the documentation
+can show a reproducible run of the ``tiedhands atop`` commands on data in ATOP's layout.  The
+files are synthetic, not ATOP; existing files are never replaced.
+
 Reading the table: *ratio* is each step's time over the row marked 1× in its group, so
 in (a) how far the import is above merely reading the CSV, in (c) what the plain loop
 with Nash costs over ``compare_atop``, and in (d) how much of a command is more than the
@@ -355,6 +360,31 @@ def synthetic_atop(rows: int, seed: int, directory: Path) -> tuple[Path, Path, S
     return members_path, alliances_path, shape
 
 
+def describe(shape: Shape, seed: int) -> str:
+    """What the synthetic files hold, in one paragraph."""
+    return (f"Synthetic ATOP 5.1 files (seed {seed}): {shape.rows:,} member rows, "
+            f"{shape.alliances:,} alliances ({shape.bilateral:,} bilateral, largest "
+            f"{shape.largest} members, {shape.phased} in 2-3 phases, {shape.open_ended} still "
+            f"in effect, {shape.us_led} US-led); alliances with each obligation: "
+            + ", ".join(f"{o} {n}" for o, n in shape.obligations.items())
+            + f"; {shape.named_threats} rows naming a threat, {shape.unknown_dates} with an "
+              f"unknown entry month or day, {shape.blank_flags} with a blank condition flag.")
+
+
+def write_csv(directory: Path, rows: int, seed: int, console: Console) -> dict[str, Any]:
+    """``--write-csv DIR``: the synthetic files in ``directory`` (never over existing files)."""
+    existing = [directory / name for name in ("members.csv", "alliances.csv")
+                if (directory / name).exists()]
+    if existing:
+        raise FileExistsError(f"{existing[0]} exists already; choose a new directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    members_csv, alliances_csv, shape = synthetic_atop(rows, seed, directory)
+    console.print(describe(shape, seed), soft_wrap=True)
+    console.print(f"Wrote {members_csv} and {alliances_csv}: synthetic data in ATOP's layout, "
+                  f"not ATOP.", soft_wrap=True)
+    return {"rows": rows, "shape": shape, "members": members_csv, "alliances": alliances_csv}
+
+
 # ----------------------------------------------------------------------------- measurements
 def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     """Seconds of one call, and its result."""
@@ -409,9 +439,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                         help=f"smoke run: {QUICK_ROWS} member rows instead of {FULL_ROWS:,}")
     parser.add_argument("--rows", type=int, default=None, help="member rows (overrides --quick)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--write-csv", type=Path, default=None, metavar="DIR",
+                        help="only write the synthetic members.csv and alliances.csv to DIR "
+                             "(ATOP 5.1's layout, not ATOP) and stop")
     args = parser.parse_args(argv)
     rows = args.rows or (QUICK_ROWS if args.quick else FULL_ROWS)
     console = Console(width=120)
+    if args.write_csv is not None:
+        try:
+            return write_csv(args.write_csv, rows, args.seed, console)
+        except (FileExistsError, NotADirectoryError, ValueError) as error:
+            parser.error(str(error))
     rulebook = builtin_rulebook()
 
     with tempfile.TemporaryDirectory(prefix="bench-atop-") as temporary:
@@ -421,14 +459,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         scenario_path.write_text(SCENARIO_YAML, encoding="utf-8")
         scenarios: list[Scenario] = [load_scenario(str(scenario_path)),
                                      load_scenario(BUILTIN_SCENARIO)]
-        console.print(
-            f"Synthetic ATOP 5.1 files (seed {args.seed}): {shape.rows:,} member rows, "
-            f"{shape.alliances:,} alliances ({shape.bilateral:,} bilateral, largest "
-            f"{shape.largest} members, {shape.phased} in 2-3 phases, {shape.open_ended} still "
-            f"in effect, {shape.us_led} US-led); alliances with each obligation: "
-            + ", ".join(f"{o} {n}" for o, n in shape.obligations.items())
-            + f"; {shape.named_threats} rows naming a threat, {shape.unknown_dates} with an "
-              f"unknown entry month or day, {shape.blank_flags} with a blank condition flag.")
+        console.print(describe(shape, args.seed))
 
         # (a) import + write, against reading the CSV files only
         read_seconds, read_rows = timed(read_only, members_csv, alliances_csv)

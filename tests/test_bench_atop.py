@@ -41,3 +41,24 @@ def test_synthetic_files_are_deterministic_and_atop_shaped(tmp_path: Path) -> No
     assert {int(r["member"]) for r in rows} <= {s.code for s in cow_states().spells}
     read = read_member_file(first[0])
     assert not read.rejected and not read.header.unknown
+
+
+def test_write_csv_writes_the_synthetic_files_and_stops(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--write-csv DIR`` writes the files ``synthetic_atop`` writes for the same rows and seed,
+    says they are synthetic, runs nothing else, and never replaces existing files."""
+    target = tmp_path / "out"
+    with benchmark_module("bench_atop") as module:
+        report = module.main(["--write-csv", str(target), "--rows", "40", "--seed", "7"])
+        (tmp_path / "direct").mkdir()
+        members, alliances, _ = module.synthetic_atop(40, 7, tmp_path / "direct")
+        out = capsys.readouterr().out
+        with pytest.raises(SystemExit) as refused:
+            module.main(["--write-csv", str(target), "--rows", "40"])
+    assert refused.value.code == 2
+    assert "exists already" in capsys.readouterr().err
+    assert sorted(p.name for p in target.iterdir()) == ["alliances.csv", "members.csv"]
+    assert (target / "members.csv").read_bytes() == members.read_bytes()
+    assert (target / "alliances.csv").read_bytes() == alliances.read_bytes()
+    assert report["rows"] == 40 and report["shape"].rows == 40
+    assert "not ATOP" in out and "csv.DictReader" not in out
