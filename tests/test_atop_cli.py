@@ -73,7 +73,7 @@ def test_import_also_writes_the_report_file(tmp_path: Path) -> None:
 def test_import_never_overwrites_without_force(imported: Path) -> None:
     before = (imported / "atop-3200.yaml").read_bytes()
     assert_bad_input(invoke("atop", "import", MEMBERS, "-o", imported),
-                     "files exist already", "--force")
+                     "an earlier import", "--force")
     run = invoke("atop", "import", MEMBERS, "-o", imported, "--force")
     assert run.code == 0
     assert (imported / "atop-3200.yaml").read_bytes() != before  # now without the dates file
@@ -91,7 +91,8 @@ def test_import_bad_files_exit_2_with_one_line(arguments: tuple[str, ...],
 
 def test_import_with_nothing_importable_exits_2_after_the_report(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
-    path.write_text("atopid,member,yrent\n1,abc,1990\n")
+    path.write_text("atopid,member,yrent,defense,offense,neutral,nonagg,consul\n"
+                    "1,abc,1990,1,0,0,0,0\n")
     run = invoke("atop", "import", path, "-o", tmp_path / "out")
     assert run.code == 2
     assert "1 rows read = 0 imported + 0 in alliances not written + 1 rejected" in run.stdout

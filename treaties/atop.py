@@ -10,8 +10,9 @@ obligation.  The coding, column by column:
 ATOP                        treaty file
 ==========================  ==============================================================
 ``atopid``                  ``id: atop-<atopid>``, ``atopid``
-``member``, entry, exit     ``parties`` (``joined``/``left`` when they differ from the
-                            alliance's start and end)
+``member``, entry, exit     ``parties``: one entry per spell of membership (a member
+                            absent from a phase in between has two), ``joined``/``left``
+                            when they differ from the alliance's start and end
 ``phase``                   ``phases`` (``phase-1``, ``phase-2``, ...: a phase starts at
                             its members' earliest entry and ends at their latest exit,
                             open while any membership is in effect)
@@ -22,7 +23,10 @@ ATOP                        treaty file
                             support "in the event of attack" on a partner)
 ``neutral``, ``nonagg``     ``neutrality``/``non_aggression``, ``required_help: none``
 ``consul``                  ``consultation``, ``required_help: consultation``
-``*coadv`` + ``statthr*``   ``adversaries: {states: [...]}``
+``*coadv`` + ``statthr*``   ``adversaries: {states: [...]}`` and ``unrecorded:
+                            [adversaries]``: an attack by a named state meets the
+                            condition, any other is open (ATOP names at most two threat
+                            states, and never "or its allies")
 ``*coadv``, no threat       ``unrecorded: [adversaries]`` — indeterminate, not exempt
 ``*conpr``, ``neucoatt``    ``non_provocation: true`` (checked against the scenario's
                             initiator)
@@ -32,7 +36,12 @@ ATOP                        treaty file
 ``*codem``                  ``unrecorded: [demands]``
 ``concoreq``                ``unrecorded: [request]``
 summary flag only           ``unrecorded: [other]`` (e.g. ``defcon = 1``, no family flag)
-missing condition flag      ``unrecorded`` too, when the obligation is present
+missing condition flag      ``unrecorded`` too, when the obligation is (or may be) made
+missing obligation flag     the obligation with ``unrecorded: [obligation]``: it may or may
+                            not be made (indeterminate), never read as 0
+alliance file (optional)    the start is the earlier of its begin and the first entry; its
+                            end bounds the rows: an entry on or after it rejects the row,
+                            a later exit (or none) is cut to it
 escape wording              none: ATOP does not record it, so δ = 1, the most binding
                             reading; verdicts on imports are an upper bound on binding
 ==========================  ==============================================================
@@ -45,8 +54,9 @@ reason), or belongs to an alliance that could not be written (with the reason).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +129,8 @@ class ImportResult:
     treaties: tuple[Treaty, ...]
     skipped: tuple[Skipped, ...]
     notes: tuple[str, ...] = field(default=())
+    contradicted: tuple[Rejected, ...] = field(default=())
+    """Member rows that parsed but contradict the alliance file (entering after its end)."""
 
     @property
     def rows_read(self) -> int:
@@ -127,8 +139,9 @@ class ImportResult:
 
     @property
     def rows_rejected(self) -> tuple[Rejected, ...]:
-        """Member rows that did not parse."""
-        return self.members.rejected
+        """Member rows that did not parse or contradict the alliance file, by line."""
+        return tuple(sorted((*self.members.rejected, *self.contradicted),
+                            key=lambda r: r.line))
 
     @property
     def rows_in_skipped(self) -> int:
@@ -160,25 +173,54 @@ def import_atop(member_file: str | Path, alliance_file: str | Path | None = None
         grouped.setdefault(row.atopid, []).append(row)
     treaties: list[Treaty] = []
     skipped: list[Skipped] = []
+    contradicted: list[Rejected] = []
     notes: list[str] = []
+    absent = [c for c in members.header.absent if c != "phase"]
+    if absent:
+        notes.append(f"Columns not in the member file, read as missing in every row: "
+                     f"{', '.join(absent)}.")
     source = Path(member_file).name
     for atopid in sorted(grouped):
-        rows = grouped[atopid]
-        lines = tuple(r.line for r in rows)
+        rows, late, clipped = _within_alliance(grouped[atopid], dates.get(atopid))
+        contradicted += late
+        if not rows:
+            continue
         try:
-            treaties.append(build_treaty(atopid, rows, dates.get(atopid), source))
+            treaties.append(build_treaty(atopid, rows, dates.get(atopid), source, clipped))
         except UnwritableError as error:
-            skipped.append(Skipped(atopid, lines, str(error)))
+            skipped.append(Skipped(atopid, tuple(r.line for r in rows), str(error)))
     if alliances is not None:
-        absent = sorted(set(dates) - set(grouped))
-        if absent:
-            notes.append(f"{_count(absent, 'alliance')} of the alliance file without member "
-                         f"rows: {_ids(absent)}")
+        without = sorted(set(dates) - set(grouped))
+        if without:
+            notes.append(f"{_count(without, 'alliance')} of the alliance file without member "
+                         f"rows: {_ids(without)}")
         undated = sorted(set(grouped) - set(dates))
         if undated:
             notes.append(f"{_count(undated, 'alliance')} not in the alliance file, dated from "
                          f"the member rows: {_ids(undated)}")
-    return ImportResult(members, alliances, tuple(treaties), tuple(skipped), tuple(notes))
+    return ImportResult(members, alliances, tuple(treaties), tuple(skipped), tuple(notes),
+                        tuple(contradicted))
+
+
+def _within_alliance(rows: Sequence[MemberRow], alliance: AllianceRow | None
+                     ) -> tuple[list[MemberRow], list[Rejected], list[int]]:
+    """The rows inside the alliance file's span: a row entering on or after the alliance's
+    end is rejected, and an exit after it (or none) is cut to it; the lines cut."""
+    if alliance is None or alliance.end is None:
+        return list(rows), [], []
+    end = alliance.end.date
+    kept, late, clipped = [], [], []
+    for row in rows:
+        if row.entry.date >= end:
+            late.append(Rejected(row.line, f"the member enters ({row.entry.date}) on or after "
+                                           f"the alliance's end in the alliance file ({end})",
+                                 row.atopid))
+        elif row.exit is None or row.exit.date > end:
+            kept.append(replace(row, exit=alliance.end))
+            clipped.append(row.line)
+        else:
+            kept.append(row)
+    return kept, late, clipped
 
 
 def _count(items: Sequence[object], noun: str) -> str:
@@ -194,7 +236,7 @@ class UnwritableError(ValueError):
 
 
 def build_treaty(atopid: int, rows: Sequence[MemberRow], alliance: AllianceRow | None,
-                 source: str) -> Treaty:
+                 source: str, clipped: Sequence[int] = ()) -> Treaty:
     """The treaty file of one alliance, from its member rows (and its alliance row).
 
     Raises
@@ -208,27 +250,28 @@ def build_treaty(atopid: int, rows: Sequence[MemberRow], alliance: AllianceRow |
         raise UnwritableError(f"only one member ({members[0]}) has a row that parsed")
     first_entry = min(r.entry.date for r in rows)
     start = first_entry if alliance is None else min(alliance.begin.date, first_entry)
-    still_in = any(r.exit is None for r in rows)
-    row_end = None if still_in else max(r.exit.date for r in rows if r.exit is not None)
-    end = row_end if alliance is None else (
-        None if alliance.end is None else max(alliance.end.date, row_end or alliance.end.date))
+    end = None if any(r.exit is None for r in rows) else max(
+        r.exit.date for r in rows if r.exit is not None)
     phases = _phases(rows)
     obligations = _obligations(atopid, rows)
     if not obligations:
-        raise UnwritableError("no obligation flag (defense, offense, neutral, nonagg, consul) is 1")
+        raise UnwritableError("no obligation flag (defense, offense, neutral, nonagg, consul) "
+                              "is 1 or blank")
     imprecise = sorted({r.line for r in rows if r.entry.precision != "day"
                         or (r.exit is not None and r.exit.precision != "day")})
     notes = [f"Imported from ATOP ({source}, line{'s' * (len(rows) > 1)} "
              f"{', '.join(str(r.line) for r in sorted(rows, key=lambda r: r.line))}) by "
              f"tiedhands atop import.", ESCAPE_NOTE]
-    unknown = sorted({r.line for r in rows for o in OBLIGATION_COLUMNS if r.has(o)
-                      for c in CONDITION_COLUMNS[o] if r.flags.get(c) is None})
+    unknown = sorted({r.line for r in rows for o in OBLIGATION_COLUMNS
+                      if r.flags[o] != 0 for c in CONDITION_COLUMNS[o]
+                      if r.flags.get(c) is None})
     if unknown:
-        notes.append("Condition flags blank for an obligation that is present on lines "
+        notes.append("Condition flags blank for an obligation that is (or may be) made, on lines "
                      f"{', '.join(map(str, unknown))}: read as unrecorded (indeterminate).")
     if imprecise:
-        notes.append(f"{IMPRECISE_NOTE} on lines "
-                     f"{', '.join(map(str, imprecise))}; the first of the year or month is used.")
+        notes.append(f"{IMPRECISE_NOTE} on lines {', '.join(map(str, imprecise))}: an entry is "
+                     f"read as the first day it could be, an exit as the last.")
+    notes += _consistency_notes(rows, alliance, clipped, phases)
     document: dict[str, Any] = {
         "id": f"atop-{atopid}",
         "name": f"ATOP alliance {atopid}",
@@ -270,19 +313,63 @@ def _phases(rows: Sequence[MemberRow]) -> dict[int, tuple[dt.date, dt.date | Non
 
 def _parties(rows: Sequence[MemberRow], start: dt.date,
              end: dt.date | None) -> list[dict[str, Any] | int]:
+    """One entry per member and spell of membership (rows that overlap or touch make one
+    spell; a member absent from a phase in between has two)."""
     parties: list[dict[str, Any] | int] = []
     for member in dict.fromkeys(r.member for r in rows):
-        own = [r for r in rows if r.member == member]
-        joined = min(r.entry.date for r in own)
-        left = None if any(r.exit is None for r in own) else max(
-            r.exit.date for r in own if r.exit is not None)
-        entry: dict[str, Any] = {"state": member}
-        if joined > start:
-            entry["joined"] = joined.isoformat()
-        if left is not None and (end is None or left < end):
-            entry["left"] = left.isoformat()
-        parties.append(entry if len(entry) > 1 else member)
+        for joined, left in _spells([r for r in rows if r.member == member]):
+            entry: dict[str, Any] = {"state": member}
+            if joined > start:
+                entry["joined"] = joined.isoformat()
+            if left is not None and (end is None or left < end):
+                entry["left"] = left.isoformat()
+            parties.append(entry if len(entry) > 1 else member)
     return parties
+
+
+def _spells(rows: Sequence[MemberRow]) -> list[tuple[dt.date, dt.date | None]]:
+    spells: list[tuple[dt.date, dt.date | None]] = []
+    for row in sorted(rows, key=lambda r: r.entry.date):
+        exit_ = None if row.exit is None else row.exit.date
+        if spells and (spells[-1][1] is None or row.entry.date <= spells[-1][1]):
+            joined, left = spells[-1]
+            spells[-1] = (joined, None if left is None or exit_ is None else max(left, exit_))
+        else:
+            spells.append((row.entry.date, exit_))
+    return spells
+
+
+def _consistency_notes(rows: Sequence[MemberRow], alliance: AllianceRow | None,
+                       clipped: Sequence[int],
+                       phases: Mapping[int, tuple[dt.date, dt.date | None]]) -> list[str]:
+    """What the rows and the alliance file say that does not fit together."""
+    notes = []
+    if alliance is not None and alliance.begin.date > min(r.entry.date for r in rows):
+        notes.append(f"The alliance file begins the alliance on {alliance.begin.date}, after "
+                     f"the first member entry; the earlier date is used.")
+    if clipped:
+        notes.append(f"Exits after the alliance's end in the alliance file (or none) on lines "
+                     f"{', '.join(map(str, clipped))}: cut to that end.")
+    numbers = sorted(phases)
+    for first, second in itertools.pairwise(numbers):
+        (start_1, end_1), (start_2, _) = phases[first], phases[second]
+        if start_2 < start_1:
+            notes.append(f"Phase {second} starts ({start_2}) before phase {first} ({start_1}).")
+        elif end_1 is None or start_2 < end_1:
+            notes.append(f"Phases {first} and {second} overlap (phase {second} starts on "
+                         f"{start_2}, phase {first} ends on {end_1 or 'no date'}).")
+    members = {r.member for r in rows}
+    for row in rows:
+        own = [t for t in row.threats if t in members]
+        if own:
+            notes.append(f"Line {row.line} names member{'s' * (len(own) > 1)} "
+                         f"{', '.join(map(str, own))} as a threat.")
+        adversary_flag = any(row.has(c) for o in OBLIGATION_COLUMNS
+                             for c, m in CONDITION_COLUMNS[o].items() if m == "adversaries")
+        if row.threats and not adversary_flag:
+            notes.append(f"Line {row.line} names threat states but no adversary condition: "
+                         f"they are kept in the evidence only.")
+    return notes
 
 
 def _conditions(row: MemberRow, obligation: ObligationColumn) -> dict[str, Any]:
@@ -303,13 +390,15 @@ def _conditions(row: MemberRow, obligation: ObligationColumn) -> dict[str, Any]:
         any_flag = True
         if meaning in ("non_provocation", "attacked"):
             conditions["non_provocation"] = True
-        elif meaning == "adversaries" and row.threats:
-            conditions["adversaries"] = {"states": list(row.threats)}
         else:
+            if meaning == "adversaries" and row.threats:
+                conditions["adversaries"] = {"states": list(row.threats)}
             unrecorded.append(_UNRECORDED[meaning])
     summary = SUMMARY_COLUMNS.get(obligation)
     if summary is not None and row.flags.get(summary) == 1 and not any_flag:
         unrecorded.append("other")
+    if row.flags[obligation] is None:
+        unrecorded.append("obligation")
     if unrecorded:
         conditions["unrecorded"] = list(dict.fromkeys(unrecorded))
     return conditions
@@ -319,9 +408,9 @@ def _variables(row: MemberRow, obligation: ObligationColumn) -> dict[str, int]:
     columns = [obligation, *CONDITION_COLUMNS[obligation],
                *([SUMMARY_COLUMNS[obligation]] if obligation in SUMMARY_COLUMNS else [])]
     found = {c: v for c in columns if (v := row.flags.get(c)) is not None}
-    if any(CONDITION_COLUMNS[obligation].get(c) == "adversaries" and v == 1
-           for c, v in found.items()):
-        found.update({f"statthr{k}": code for k, code in enumerate(row.threats, start=1)})
+    found.update({f"statthr{k}": code for k, code in enumerate(row.threats, start=1)})
+    if row.specific_threat is not None:
+        found["specthrt"] = row.specific_threat
     return found
 
 
@@ -331,7 +420,7 @@ def _obligations(atopid: int, rows: Sequence[MemberRow]) -> list[dict[str, Any]]
     conditions_of: dict[tuple[int, ObligationColumn, str], dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: (r.phase, r.line)):
         for obligation in OBLIGATION_COLUMNS:
-            if not row.has(obligation):
+            if row.flags[obligation] == 0:
                 continue
             conditions = _conditions(row, obligation)
             key = (row.phase, obligation, repr(sorted(conditions.items())))
@@ -386,25 +475,38 @@ def write_treaties(treaties: Sequence[Treaty], directory: str | Path, *,
                    ) -> list[Path]:
     """Write each treaty to ``directory/atop-<atopid>.yaml``, atomically.
 
-    ``progress`` is called after each file.
+    With ``force``, files of an earlier import (``atop-*.yaml``) that this one does
+    not write are removed, so that the directory holds one import.  ``progress`` is
+    called after each file.
 
     Raises
     ------
     InputError
-        When ``directory`` is a file, or (without ``force``) one of the files
-        exists already; nothing is written then.
+        When ``directory`` is not a directory or cannot be made, or (without
+        ``force``) it holds ``atop-*.yaml`` files already; nothing is written then.
     """
     folder = Path(directory)
+    if not str(directory).strip():
+        raise InputError("no directory given", field="--output",
+                         expected="a directory for the treaty files")
     if folder.exists() and not folder.is_dir():
         raise InputError("this is a file, not a directory", source=str(folder),
                          field="--output", expected="a directory for the treaty files")
     paths = [folder / file_name(t.atopid or 0) for t in treaties]
-    existing = [p for p in paths if p.exists()]
-    if existing and not force:
-        raise InputError(f"{len(existing)} of the files exist already (e.g. {existing[0].name})",
+    earlier = sorted(folder.glob("atop-*.yaml")) if folder.is_dir() else []
+    if earlier and not force:
+        raise InputError(f"the directory holds an earlier import ({len(earlier)} atop-*.yaml "
+                         f"files, e.g. {earlier[0].name})",
                          source=str(folder), field="--output",
-                         expected="a new or empty directory, or --force to replace them")
-    folder.mkdir(parents=True, exist_ok=True)
+                         expected="a new or empty directory, or --force to replace the "
+                                  "earlier import")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in set(earlier) - set(paths):
+            stale.unlink()
+    except OSError as error:
+        raise InputError(f"cannot write there: {error.strerror or error}", source=str(folder),
+                         field="--output", expected="a directory you can write to") from None
     for treaty, path in zip(treaties, paths, strict=True):
         write_text_atomic(path, treaty_yaml(treaty), force=force)
         if progress is not None:
@@ -419,23 +521,37 @@ def imported_from_atop(treaty: Treaty) -> bool:
 
 
 def load_imports(directory: str | Path) -> tuple[Treaty, ...]:
-    """Every ``atop-*.yaml`` treaty in ``directory`` (as written by :func:`write_treaties`).
+    """Every ``atop-<atopid>.yaml`` treaty in ``directory`` (as written by
+    :func:`write_treaties`).
 
     Raises
     ------
     InputError
-        When the directory does not exist or holds no ``atop-*.yaml`` file, or
-        a file does not validate (naming the file, line and field).
+        When the directory does not exist or holds no ``atop-*.yaml`` file, a file
+        does not validate (naming the file, line and field), or a file is not an
+        import (its name is not ``atop-<its atopid>.yaml``, or some obligation's
+        evidence is a quote rather than ATOP provenance).
     """
     folder = Path(directory)
     if not folder.is_dir():
-        raise InputError("no such directory", source=str(folder), field="--atop",
+        raise InputError("no such directory" if not folder.exists() else
+                         "this is a file, not a directory", source=str(folder), field="--atop",
                          expected="a directory written by tiedhands atop import")
     files = sorted(folder.glob("atop-*.yaml"), key=lambda p: _atopid_of(p.name))
     if not files:
         raise InputError("the directory holds no atop-*.yaml file", source=str(folder),
                          field="--atop", expected="a directory written by tiedhands atop import")
-    return tuple(parse_model(read_yaml(path), Treaty) for path in files)
+    treaties = []
+    for path in files:
+        treaty = parse_model(read_yaml(path), Treaty)
+        if path.name != file_name(treaty.atopid or 0) or not imported_from_atop(treaty):
+            raise InputError("not a file written by tiedhands atop import", source=str(path),
+                             field="atopid" if path.name != file_name(treaty.atopid or 0)
+                             else "evidence",
+                             expected="atop-<atopid>.yaml with ATOP evidence only (the "
+                                      "built-in treaties are compared with atop diff)")
+        treaties.append(treaty)
+    return tuple(treaties)
 
 
 def _atopid_of(name: str) -> tuple[int, str]:

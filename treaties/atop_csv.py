@@ -12,21 +12,33 @@ Headers are matched case-insensitively (``DEFCOADV`` and ``defcoadv`` are the
 same column) and in any order.  Columns the reader does not know are
 reported, not fatal.  Values:
 
-* whole numbers, also written ``1.0`` (as statistical packages export them);
-* blank, ``.`` and ``NA`` are *missing*;
+* whole numbers in ASCII digits, also written ``1.0`` (as statistical packages
+  export them); anything else (``1e0``, ``1_0``, ``2.5``) rejects the row;
+* blank, ``.``, ``NA`` and ``NaN`` (any case) are *missing*;
 * obligation and condition flags are 0, 1 or missing (anything else rejects
-  the row);
-* a missing or 0 month or day is unknown and read as the first of the year or
-  month (the record notes it); ``yrexit``/``endyr`` = 0 or missing means the
-  membership or alliance is still in effect;
-* threat states (``statthr1``, ``statthr2``) are COW codes, 0 or missing for none.
+  the row); a missing obligation flag means ATOP does not say whether the
+  promise is made, which the import reads as *unrecorded*, not as 0;
+* a missing or 0 month or day is unknown: an entry is read as the first day it
+  could be (the first of the year or month), an exit as the last (the 31st of
+  December, or the month's last day), so that a membership is never cut short;
+  ``yrexit``/``endyr`` = 0 or missing means the membership or alliance is still
+  in effect (with a month or day given, the row is rejected as contradictory);
+* threat states (``statthr1``, ``statthr2``) are COW codes, 0 or missing for none;
+  ``specthrt`` is a whole number kept in the evidence.
+
+A column the reader uses but the file lacks is read as missing in every row,
+and the result lists such columns.  A quoted field that runs over a line break
+(an unbalanced quote, which would swallow the rest of the file) stops the
+import with the line where it starts.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,15 +76,15 @@ SUMMARY_COLUMNS: Mapping[ObligationColumn, str] = {
 
 THREAT_COLUMNS = ("statthr1", "statthr2")
 MEMBER_DATE_COLUMNS = ("yrent", "moent", "dayent", "yrexit", "moexit", "dayexit")
-MEMBER_REQUIRED = ("atopid", "member", "yrent")
+MEMBER_REQUIRED = ("atopid", "member", "yrent", *OBLIGATION_COLUMNS)
 MEMBER_USED: tuple[str, ...] = (
     "atopid", "member", *MEMBER_DATE_COLUMNS, "phase", *OBLIGATION_COLUMNS,
     *SUMMARY_COLUMNS.values(), *(c for family in CONDITION_COLUMNS.values() for c in family),
-    *THREAT_COLUMNS)
+    "specthrt", *THREAT_COLUMNS)
 """Every member-level column the importer reads (``yrent`` included)."""
 
 ALLIANCE_REQUIRED = ("atopid", "begyr")
-ALLIANCE_USED = ("atopid", "begyr", "begmo", "begday", "endyr", "endmo", "endday", "ineffect")
+ALLIANCE_USED = ("atopid", "begyr", "begmo", "begday", "endyr", "endmo", "endday")
 
 KNOWN_UNUSED: frozenset[str] = frozenset({
     # identifiers and bookkeeping
@@ -85,11 +97,14 @@ KNOWN_UNUSED: frozenset[str] = frozenset({
     "organ1", "organ2", "organ3", "ecaid", "pubsecr", "secrart", "nomicoop", "thirdcom",
     "agprois", "divgains", "compag", "nonmaint", "interv", "notaiden", "notaiden1",
     "notaiden2", "dipaid", "terrres", "arms", "milaiden", "trade", "refugees",
-    "demob", "coorg", "coorgmil", "mostfav", "specthrt",
+    "demob", "coorg", "coorgmil", "mostfav",
+    # the alliance-level file's obligation columns (the importer reads the member rows')
+    "defense", "offense", "neutral", "nonagg", "consul",
 })
 """Columns of ATOP releases the importer does not need; they are neither read nor reported."""
 
 MISSING = frozenset({"", ".", "na", "nan"})
+_WHOLE = re.compile(r"[+-]?[0-9]+(\.0*)?", re.ASCII)
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2100
 MAX_ROWS = 1_000_000
 """More data rows than this are refused (ATOP 5.1's member file has a few thousand)."""
@@ -106,7 +121,8 @@ class Rejected:
 
 @dataclass(frozen=True)
 class ApproximateDate:
-    """A date whose month or day ATOP leaves unknown (read as the first)."""
+    """A date and how precisely ATOP gives it (an unknown month or day: ``year``,
+    ``month``)."""
 
     date: dt.date
     precision: Literal["day", "month", "year"]
@@ -125,6 +141,8 @@ class MemberRow:
     flags: Mapping[str, int | None]
     """Obligation, summary and condition flags as read (None: missing)."""
     threats: tuple[int, ...]
+    specific_threat: int | None = None
+    """``specthrt`` as read (None: missing)."""
 
     def has(self, column: str) -> bool:
         """Whether a flag is 1."""
@@ -149,6 +167,8 @@ class Header:
     unknown: tuple[tuple[int, str], ...]
     """(1-based column number, name) of each column the reader does not know."""
     width: int
+    absent: tuple[str, ...] = ()
+    """Columns the reader uses that the file lacks (read as missing in every row)."""
 
 
 RowT = TypeVar("RowT", "MemberRow", "AllianceRow")
@@ -185,14 +205,14 @@ def read_member_file(path: str | Path) -> ReadResult[MemberRow]:
         given twice, or more than :data:`MAX_ROWS` rows.
     """
     source = str(path)
-    records, header = _open(path, MEMBER_REQUIRED, set(MEMBER_USED))
+    records, header = _open(path, MEMBER_REQUIRED, MEMBER_USED)
     rows: list[MemberRow] = []
     rejected: list[Rejected] = []
     seen: dict[tuple[int, int, int], int] = {}
     blanks: dict[str, list[int]] = {}
     for line, values in records:
         try:
-            row = _member_row(line, values, header, blanks)
+            row = _member_row(line, values, header)
         except _RowError as error:
             rejected.append(Rejected(line, str(error), _atopid_or_none(values, header)))
             continue
@@ -203,15 +223,19 @@ def read_member_file(path: str | Path) -> ReadResult[MemberRow]:
             continue
         seen[key] = line
         rows.append(row)
-    notes = tuple(f"blank {column} read as absent (0) on line{'s' * (len(lines) > 1)} "
-                  f"{_lines(lines)}" for column, lines in blanks.items())
+        for column in OBLIGATION_COLUMNS:
+            if row.flags[column] is None:
+                blanks.setdefault(column, []).append(line)
+    notes = tuple(f"blank {column} read as not recorded (the promise may or may not be made) "
+                  f"on line{'s' * (len(lines) > 1)} {_lines(lines)}"
+                  for column, lines in blanks.items())
     return ReadResult(source, header, tuple(rows), tuple(rejected), notes)
 
 
 def read_alliance_file(path: str | Path) -> ReadResult[AllianceRow]:
     """Every row of an ATOP alliance-level CSV file, parsed or rejected (see
     :func:`read_member_file` for the errors raised)."""
-    records, header = _open(path, ALLIANCE_REQUIRED, set(ALLIANCE_USED))
+    records, header = _open(path, ALLIANCE_REQUIRED, ALLIANCE_USED)
     rows: list[AllianceRow] = []
     rejected: list[Rejected] = []
     seen: dict[int, int] = {}
@@ -236,10 +260,12 @@ def _lines(lines: Sequence[int]) -> str:
 
 
 def _open(path: str | Path, required: Sequence[str],
-          used: set[str]) -> tuple[Iterator[tuple[int, list[str]]], Header]:
+          used: Sequence[str]) -> tuple[Iterator[tuple[int, list[str]]], Header]:
     source = str(path)
+    raw = b""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", source=source,
                          expected="an ATOP CSV file (e.g. atop5_1m.csv)") from None
@@ -248,7 +274,8 @@ def _open(path: str | Path, required: Sequence[str],
                          expected="an ATOP CSV file") from None
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text (byte {error.start})", source=source,
-                         expected="a CSV text file") from None
+                         line=raw.count(b"\n", 0, error.start) + 1,
+                         expected="a CSV file in UTF-8 (convert it, e.g. with iconv)") from None
     except OSError as error:
         raise InputError(f"cannot be read: {error.strerror}", source=source) from None
     if "\x00" in text:
@@ -276,6 +303,10 @@ def _open(path: str | Path, required: Sequence[str],
                 raise InputError(f"the file does not parse as CSV: {error}", source=source,
                                  line=reader.line_num) from None
             line, start = start, reader.line_num + 1
+            if any("\n" in v or "\r" in v for v in values):
+                raise InputError("a quoted field runs over a line break (an unbalanced quote "
+                                 "would swallow the rest of the file)", source=source, line=line,
+                                 expected="one row per line, quotes closed on the same line")
             if not any(v.strip() for v in values):
                 continue
             count += 1
@@ -287,7 +318,8 @@ def _open(path: str | Path, required: Sequence[str],
     return records(), header
 
 
-def _header(names: list[str], source: str, required: Sequence[str], used: set[str]) -> Header:
+def _header(names: list[str], source: str, required: Sequence[str],
+            used: Sequence[str]) -> Header:
     index: dict[str, int] = {}
     unknown = []
     for k, raw in enumerate(names):
@@ -306,7 +338,8 @@ def _header(names: list[str], source: str, required: Sequence[str], used: set[st
     if missing:
         raise InputError(f"no column {', '.join(missing)}", source=source, line=1,
                          expected=f"a header with the ATOP columns {', '.join(required)}")
-    return Header(index, tuple(unknown), len(names))
+    absent = tuple(c for c in used if c not in index)
+    return Header(index, tuple(unknown), len(names), absent)
 
 
 def _cell(values: list[str], header: Header, column: str) -> str | None:
@@ -321,13 +354,12 @@ def _whole(values: list[str], header: Header, column: str) -> int | None:
     text = _cell(values, header, column)
     if text is None:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise _RowError(f"{column} = {text!r} is not a whole number") from None
-    if number != number or abs(number) > 10**9 or number != int(number):
+    if not _WHOLE.fullmatch(text):
         raise _RowError(f"{column} = {text!r} is not a whole number")
-    return int(number)
+    number = int(text.split(".")[0])
+    if abs(number) > 10**9:
+        raise _RowError(f"{column} = {text} is out of range (at most 10^9 in absolute value)")
+    return number
 
 
 def _atopid_or_none(values: list[str], header: Header) -> int | None:
@@ -345,23 +377,29 @@ def _check_width(values: list[str], header: Header) -> None:
 
 def _date(values: list[str], header: Header, year: str, month: str, day: str,
           open_ended: bool) -> ApproximateDate | None:
+    """An entry (the first day it could be) or, ``open_ended``, an exit (the last day)."""
     y = _whole(values, header, year)
-    if y is None or (open_ended and y == 0):
-        if open_ended:
-            return None
-        raise _RowError(f"{year} is missing")
-    if not EARLIEST_YEAR <= y <= LATEST_YEAR:
-        raise _RowError(f"{year} = {y} is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
     m = _whole(values, header, month)
     d = _whole(values, header, day)
+    if y is None or (open_ended and y == 0):
+        if not open_ended:
+            raise _RowError(f"{year} is missing")
+        if m or d:
+            shown = "blank" if y is None else y
+            raise _RowError(f"{year} = {shown} (still in effect) but {month} = {m}, "
+                            f"{day} = {d}")
+        return None
+    if not EARLIEST_YEAR <= y <= LATEST_YEAR:
+        raise _RowError(f"{year} = {y} is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
     if m is not None and not 0 <= m <= 12:
         raise _RowError(f"{month} = {m} is not a month (1-12, or 0 when unknown)")
     if d is not None and not 0 <= d <= 31:
         raise _RowError(f"{day} = {d} is not a day (1-31, or 0 when unknown)")
     if not m:
-        return ApproximateDate(dt.date(y, 1, 1), "year")
+        return ApproximateDate(dt.date(y, 12, 31) if open_ended else dt.date(y, 1, 1), "year")
     if not d:
-        return ApproximateDate(dt.date(y, m, 1), "month")
+        last = calendar.monthrange(y, m)[1]
+        return ApproximateDate(dt.date(y, m, last if open_ended else 1), "month")
     try:
         return ApproximateDate(dt.date(y, m, d), "day")
     except ValueError:
@@ -375,8 +413,7 @@ def _flag(values: list[str], header: Header, column: str) -> int | None:
     return value
 
 
-def _member_row(line: int, values: list[str], header: Header,
-                blanks: dict[str, list[int]]) -> MemberRow:
+def _member_row(line: int, values: list[str], header: Header) -> MemberRow:
     _check_width(values, header)
     atopid = _whole(values, header, "atopid")
     if atopid is None or atopid <= 0:
@@ -388,6 +425,8 @@ def _member_row(line: int, values: list[str], header: Header,
     if member not in cow_states():
         raise _RowError(f"member = {member} is not a Correlates of War state code")
     phase = _whole(values, header, "phase")
+    if phase is None and "phase" in header.index:
+        raise _RowError("phase is missing (the file has a phase column)")
     if phase is not None and phase < 1:
         raise _RowError(f"phase = {phase} is not a phase number (1, 2, ...)")
     entry = _date(values, header, "yrent", "moent", "dayent", open_ended=False)
@@ -397,10 +436,7 @@ def _member_row(line: int, values: list[str], header: Header,
         raise _RowError(f"the member leaves ({exit_.date}) on or before it enters ({entry.date})")
     flags: dict[str, int | None] = {}
     for obligation in OBLIGATION_COLUMNS:
-        value = _flag(values, header, obligation)
-        if value is None and obligation in header.index:
-            blanks.setdefault(obligation, []).append(line)
-        flags[obligation] = value or 0
+        flags[obligation] = _flag(values, header, obligation)
         for column in (*CONDITION_COLUMNS[obligation], *(
                 [SUMMARY_COLUMNS[obligation]] if obligation in SUMMARY_COLUMNS else [])):
             flags[column] = _flag(values, header, column)
@@ -412,8 +448,11 @@ def _member_row(line: int, values: list[str], header: Header,
         if code not in cow_states():
             raise _RowError(f"{column} = {code} is not a Correlates of War state code")
         threats.append(code)
+    specific = _whole(values, header, "specthrt")
+    if specific is not None and specific < 0:
+        raise _RowError(f"specthrt = {specific} is negative")
     return MemberRow(line, atopid, member, phase or 1, entry, exit_, flags,
-                     tuple(dict.fromkeys(threats)))
+                     tuple(dict.fromkeys(threats)), specific)
 
 
 def _alliance_row(line: int, values: list[str], header: Header) -> AllianceRow:

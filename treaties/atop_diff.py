@@ -437,6 +437,8 @@ def _coded(conditions: Conditions) -> Iterator[tuple[str, str]]:
     if conditions.min_adversaries > 1:
         yield "adversary_count", f"at least {conditions.min_adversaries}"
     for unrecorded in conditions.unrecorded:
+        if unrecorded == "adversaries" and conditions.adversaries is not None:
+            continue  # named states, the list open (see treaties.coverage)
         yield unrecorded, NOT_RECORDED_TEXT
 
 

@@ -21,7 +21,9 @@ threshold           the severity meets the threshold (:mod:`treaties.thresholds`
 objects             what was attacked is among the objects the text names
 min_adversaries     the beneficiary faces at least that many adversaries so far
 unrecorded          never settled: a condition known to exist (e.g. ATOP's ``DEFCOLOC``)
-                    whose content is not recorded is always ambiguous
+                    whose content is not recorded is always ambiguous; with named
+                    ``adversaries`` too, an attacker the list names meets it and any
+                    other is ambiguous (the list is not complete)
 ==================  =====================================================================
 
 A clause that is not met makes the obligation ``exempt`` for that hostility;
@@ -77,11 +79,12 @@ _UNRECORDED_WORDS: dict[Unrecorded, str] = {
     "adversary_count": "conditional on the number of adversaries",
     "conflict": "limited to a specific conflict",
     "demands": "conditional on demands not being met", "request": "owed only on request",
-    "other": "conditional"}
+    "other": "conditional", "obligation": "possibly made"}
 _UNRECORDED_CONTENT: dict[Unrecorded, str] = {
     "location": "which location", "adversaries": "which adversaries",
     "adversary_count": "how many", "conflict": "which conflict", "demands": "which demands",
-    "request": "whether a request was made", "other": "on what"}
+    "request": "whether a request was made", "other": "on what",
+    "obligation": "whether it is made at all"}
 _SEVERITY_WORDS = {"gray_zone": "gray-zone coercion", "limited_clash": "a limited clash",
                    "armed_attack": "an armed attack", "major_war": "a major war",
                    "nuclear": "a nuclear attack"}
@@ -380,7 +383,10 @@ def _findings(obligation: Obligation, conditions: Conditions,
                 f"The text requires that {who} not have provoked the war, and {who} started "
                 f"the hostilities."))
     if conditions.adversaries is not None:
-        results += _adversary_findings(conditions, scenario, adversaries, finding)
+        found = _adversary_findings(conditions, scenario, adversaries, finding)
+        if "adversaries" in conditions.unrecorded:
+            found = [_open_list(f, finding) for f in found]
+        results += found
     if conditions.geography is not None:
         results += _geography_findings(conditions, hostility, finding)
     if conditions.threshold is not None:
@@ -403,6 +409,8 @@ def _findings(obligation: Obligation, conditions: Conditions,
             f"What was attacked ({_OBJECT_WORDS[hostility.object]}) is not among what the text "
             f"covers ({covered})."))
     for unrecorded in conditions.unrecorded:
+        if unrecorded == "adversaries" and conditions.adversaries is not None:
+            continue  # the named states are covered; others are open (_adversary_findings)
         results.append(finding(
             "ambiguous", UNRECORDED_CLAUSE[unrecorded],
             f"The obligation is recorded as {_UNRECORDED_WORDS[unrecorded]}, but not "
@@ -426,6 +434,20 @@ def _started(hostility: Hostility,
         return "beneficiary"
     side = hostility.attacker if beneficiary in hostility.attacker else hostility.target
     return "own side" if hostility.initiator in side else "other side"
+
+
+def _open_list(found: Finding, finding: _FindingMaker) -> Finding:
+    """A named-adversary finding when the list of adversaries is not complete: not met
+    becomes ambiguous (the record names some adversaries, and others may be covered)."""
+    met, clause = found
+    if met != "not_met":
+        return found
+    return finding("ambiguous", clause.clause,
+                   f"{clause.reason.rstrip('.')}; the record names only some adversaries "
+                   f"(e.g. ATOP's two threat states, not their allies), so others may be "
+                   f"covered.",
+                   ("the adversary is covered: the obligation applies",
+                    "it is not: the obligation does not apply"))
 
 
 def _adversary_findings(conditions: Conditions, scenario: Scenario,

@@ -42,13 +42,13 @@ Clause = Literal[
     "demands", "request", "other_condition",
 ]
 Unrecorded = Literal["location", "adversaries", "adversary_count", "conflict", "demands",
-                     "request", "other"]
+                     "request", "other", "obligation"]
 """A condition a dataset records as present without recording its content (ATOP's flags)."""
 
 UNRECORDED_CLAUSE: dict[Unrecorded, Clause] = {
     "location": "geography", "adversaries": "adversaries", "adversary_count": "min_adversaries",
     "conflict": "conflict", "demands": "demands", "request": "request",
-    "other": "other_condition"}
+    "other": "other_condition", "obligation": "type"}
 """The clause each unrecorded condition concerns, for coverage findings."""
 
 MILITARY_TYPES: frozenset[str] = frozenset({"defense", "offense"})
@@ -59,7 +59,11 @@ HELP_ORDER: tuple[Help, ...] = ("all_means", "military_aid", "unspecified", "con
 
 
 class Party(BaseModel):
-    """A member of the treaty, with accession or withdrawal dates when they differ."""
+    """A member of the treaty, with accession or withdrawal dates when they differ.
+
+    A state that left and rejoined is listed once per spell of membership, with
+    dates that do not overlap.
+    """
 
     model_config = STRICT_MODEL
 
@@ -158,7 +162,7 @@ class Conditions(BaseModel):
 
     non_provocation: Flag = Field(
         False, description="The beneficiary must not have initiated or provoked the war.",
-        json_schema_extra=atop("DEFCONPR", "NEUCONPR"))
+        json_schema_extra=atop("DEFCONPR", "NEUCONPR", "NEUCOATT"))
     adversaries: Adversaries | None = Field(
         None, description="Named adversaries.",
         json_schema_extra=atop("DEFCOADV", "OFFCOADV", "NEUCOADV", "CONCOADV", "SPECTHRT"))
@@ -174,10 +178,11 @@ class Conditions(BaseModel):
         json_schema_extra=atop("DEFCONUM", "OFFCONUM", "NEUCONUM"))
     unrecorded: tuple[Unrecorded, ...] = Field(
         (), description="Conditions known to exist whose content is not recorded (from ATOP: "
-                        "which location, conflict, demands, adversaries or how many); each "
-                        "leaves coverage indeterminate.",
-        json_schema_extra=atop("DEFCOLOC", "DEFCOCON", "DEFCODEM", "DEFCONUM", "DEFCOADV",
-                               "CONCOREQ"))
+                        "which location, conflict, demands, adversaries or how many; "
+                        "`obligation`: whether the promise is made at all); each leaves "
+                        "coverage indeterminate. With `adversaries` also set, the named "
+                        "states are covered and any other attacker is open.",
+        json_schema_extra=atop("*COLOC", "*COCON", "*CODEM", "*CONUM", "*COADV", "CONCOREQ"))
 
     @model_validator(mode="after")
     def _unrecorded_once(self) -> Conditions:

@@ -8,6 +8,7 @@ the location of the offending value, so that the loader can name its line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -44,12 +45,18 @@ def _duplicates(ids: list[str], section: str, item: str) -> Iterator[Problem]:
 def _unique_ids(treaty: Treaty) -> Iterator[Problem]:
     yield from _duplicates([p.id for p in treaty.phases], "phases", "phase")
     yield from _duplicates([o.id for o in treaty.obligations], "obligations", "obligation")
-    seen: set[int] = set()
+    spells: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
     for k, party in enumerate(treaty.parties):
-        if party.state in seen:
-            yield Problem(("parties", k), f"state {party.state} is listed twice",
-                          "each party once")
-        seen.add(party.state)
+        start = party.joined or treaty.signed
+        for begun, ended in spells.get(party.state, []):
+            if (ended is None or start < ended) and (party.left is None or begun < party.left):
+                yield Problem(("parties", k), f"state {party.state} is listed twice with "
+                                              f"overlapping dates",
+                              "each party once, or once per spell of membership (a state "
+                              "that left and rejoined) with joined/left dates that do not "
+                              "overlap")
+                break
+        spells.setdefault(party.state, []).append((start, party.left))
 
 
 def _party_dates(treaty: Treaty) -> Iterator[Problem]:
