@@ -51,7 +51,7 @@ from analysis.verdicts import Analysis, analyze
 from games.errors import InputError
 from games.io.files import write_bytes_atomic, write_text_atomic
 from games.io.gambit import write_game
-from treaties.atop import load_imports
+from treaties.atop import ESCAPE_NOTE, imported_from_atop, load_imports
 from treaties.load import builtin_scenarios, builtin_treaties, load_scenario, load_treaty
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
@@ -258,8 +258,10 @@ def compare_command(
     analysed for each listed ally that is a member, one row per (atopid, phase, ally).
     """
     if atop is not None:
-        compare_atop_command(atop, treaties, scenarios, param or [], rules, output_format,
-                             output, force, plot, draws is not None or bool(dist))
+        given = {"--treaties": treaties is not None, "--plot": plot is not None,
+                 "--draws": draws is not None, "--dist": bool(dist), "--seed": seed is not None}
+        compare_atop_command(atop, scenarios, param or [], rules, output_format, output, force,
+                             [option for option, present in given.items() if present])
         return
     if draws is not None or dist or seed is not None:
         compare_draws_command(treaties, scenarios, param or [], rules, output_format, output,
@@ -288,20 +290,18 @@ def compare_command(
         raise fail(error) from None
 
 
-def compare_atop_command(directory: Path, treaties: list[str] | None,
-                         scenarios: list[str] | None, overrides: Sequence[str],
-                         rules: Path | None, output_format: CompareFormat | None,
-                         output: Path | None, force: bool, plot: Path | None,
-                         drawn: bool) -> None:
-    """``compare --atop DIR``: the imported ATOP alliances in force, per phase and ally."""
+def compare_atop_command(directory: Path, scenarios: list[str] | None,
+                         overrides: Sequence[str], rules: Path | None,
+                         output_format: CompareFormat | None, output: Path | None, force: bool,
+                         refused: Sequence[str]) -> None:
+    """``compare --atop DIR``: the imported ATOP alliances in force, per phase and ally
+    (``refused``: the options given that do not go with --atop)."""
     try:
         chosen = chosen_format(output_format, output, COMPARE_SUFFIXES, CompareFormat.table)
-        for option, given in (("--treaties", treaties is not None), ("--plot", plot is not None),
-                              ("--draws", drawn)):
-            if given:
-                raise InputError(f"{option} with --atop", field=option,
-                                 expected="--atop DIR with --scenarios (the share binding "
-                                          "over draws: tiedhands atop trend)")
+        if refused:
+            raise InputError(f"{refused[0]} with --atop", field=refused[0],
+                             expected="--atop DIR with --scenarios (the share binding over "
+                                      "draws: tiedhands atop trend)")
         refuse_existing(output, force, "--output")
         check_overrides(overrides)
         resolve(None, overrides)
@@ -350,6 +350,7 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
         distributions = parse_distributions(dist, pinned)
         rulebook = rulebook_from(rules)
         chosen_scenarios = _scenarios(scenarios)
+        chosen_treaties = _treaties(treaties)
         drawn = {name: f"drawn from {d}" for name, d in distributions.items()}
         for scenario in chosen_scenarios:
             base = resolve(scenario, overrides, drawn).values
@@ -359,7 +360,7 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
         with Progress(*columns, console=console, transient=True,
                       disable=not console.is_terminal) as bar:
             task = bar.add_task("compare", total=draws * len(chosen_scenarios))
-            results = compare_draws(_treaties(treaties), chosen_scenarios, overrides,
+            results = compare_draws(chosen_treaties, chosen_scenarios, overrides,
                                     distributions, seed, draws, rulebook=rulebook,
                                     progress=lambda done: bar.advance(task, done))
         sources = {**{p.name: DEFAULTS_SOURCE for p in PARAMETERS},
@@ -367,6 +368,9 @@ def compare_draws_command(treaties: list[str] | None, scenarios: list[str] | Non
         record = provenance(rulebook.fingerprint(), sources, overrides)
         description = [f"Monte Carlo: {draws:,} draws, seed {seed}, "
                        + ", ".join(f"{n} ~ {d}" for n, d in distributions.items())]
+        imports = [t.id for t in chosen_treaties if imported_from_atop(t)]
+        if imports:
+            description.append(f"ATOP imports ({', '.join(imports)}): {ESCAPE_NOTE}")
         if chosen is CompareFormat.csv:
             write_output(shares_csv(results, description, record), output, force)
         else:

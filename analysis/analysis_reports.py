@@ -57,7 +57,7 @@ SUBGAME_PERFECT = "subgame perfect"
 NOT_SUBGAME_PERFECT = "not subgame perfect (a move off the path is not optimal)"
 RECORD_FIELDS = ("treaty", "scenario", "ally", "verdict", "threshold", "threshold_float",
                  "threshold_effective", "threshold_effective_float", "delta", "delta_float",
-                 "deters", "ties", "explanation")
+                 "deters", "ties", "escape_recorded", "explanation")
 """The fields of one ``compare`` record (JSON and CSV)."""
 
 
@@ -372,6 +372,7 @@ def cell_record(cell: Cell) -> dict[str, Any]:
         **fraction_fields("delta", first.delta if first else None),
         "deters": any(r.deters for r in readings),
         "ties": any(r.ties for r in readings),
+        "escape_recorded": not imported_from_atop(cell.treaty),
         "explanation": _explanation(readings) if readings else
         "None of the scenario's allies is a party to this treaty.",
     }
@@ -413,10 +414,13 @@ def compare_report(cells: Sequence[Cell], provenance: Provenance) -> Report:
     for cell in cells:
         by_pair.setdefault((cell.treaty.id, cell.scenario.id), []).append(cell)
     rows = tuple((t, *(_matrix_cell(by_pair[t, s]) for s in scenarios)) for t in treaties)
+    imports = [c.treaty.id for c in cells if imported_from_atop(c.treaty)]
+    caveat = (f"ATOP imports ({', '.join(dict.fromkeys(imports))}): {ESCAPE_NOTE}",) if imports \
+        else ()
     matrix = Section(f"Verdicts: {_count(treaties, 'treaty', 'treaties')} × "
                      f"{_count(scenarios, 'scenario', 'scenarios')}",
                      ("treaty", *(str(k) for k in range(1, len(scenarios) + 1))), rows,
-                     _legend(scenarios))
+                     (*_legend(scenarios), *caveat))
     applicable = [c for c in cells if c.verdict != "not_applicable"]
     listed = Section("Applicable cells", ("#", "scenario", "treaty", "ally", "verdict", "a*"),
                      tuple(_applicable_row(c, scenarios) for c in applicable),

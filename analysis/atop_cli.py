@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from analysis.analysis_cli import ForceOption, ReportFormatOption, emit_report
+from analysis.analysis_cli import ForceOption, emit_report, refuse_existing
 from analysis.atop_diff_cli import diff_command
 from analysis.atop_trend_cli import trend_command
-from analysis.cli_common import chosen_format, fail
+from analysis.cli_common import fail
 from analysis.report import SUFFIX_FORMATS, OutputFormat, Report, Section
 from games.errors import InputError
 from treaties.atop import ImportResult, file_name, import_atop, write_treaties
@@ -37,29 +37,36 @@ def import_command(
         "--alliances", help="ATOP's alliance-level CSV file (e.g. atop5_1a.csv), for the "
                             "alliances' begin and end dates.")] = None,
     force: ForceOption = False,
-    output_format: ReportFormatOption = None,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", help="The report on stdout: table, json, markdown or latex (default "
+                         "table).")] = None,
     report: Annotated[Path | None, typer.Option(
-        "--report", help="Also write the import report to this file (.txt, .json, .md or "
-                         ".tex).")] = None,
+        "--report", help="Also write the import report to this file, in the format of its "
+                         "suffix (.txt, .json, .md or .tex).")] = None,
 ) -> None:
     """Write one treaty file per ATOP alliance and account for every row.
 
     Rows that do not parse are reported with their line numbers and skipped;
     everything else is imported.  The report ends with the count of rows read,
-    alliances written and rows rejected.
+    alliances written and rows rejected.  With --force, an earlier import in the
+    directory is replaced (its other atop-*.yaml files are removed).
     """
     try:
-        chosen = chosen_format(output_format, report, SUFFIX_FORMATS, OutputFormat.table)
-        if report is not None and report.exists() and not force:
-            raise InputError("the file already exists; use --force to overwrite it",
-                             source=str(report), field="--report")
+        report_format = None
+        if report is not None:
+            if report.suffix.lower() not in SUFFIX_FORMATS:
+                raise InputError(f"cannot tell the format from the suffix "
+                                 f"{report.suffix or '(none)'}", source=str(report),
+                                 field="--report", expected=", ".join(SUFFIX_FORMATS))
+            report_format = SUFFIX_FORMATS[report.suffix.lower()]
+            refuse_existing(report, force, "--report")
         result = import_atop(member_csv, alliances)
         if result.treaties:
             _write_with_progress(result, output, force)
         summary = import_report(result, output)
-        emit_report(summary, chosen.value, None, force)
-        if report is not None:
-            emit_report(summary, chosen.value, report, force)
+        emit_report(summary, (output_format or OutputFormat.table).value, None, force)
+        if report is not None and report_format is not None:
+            emit_report(summary, report_format.value, report, force)
         if not result.treaties:
             raise InputError("no alliance could be imported", source=str(member_csv),
                              expected="rows that parse, at least two members per alliance")
@@ -100,9 +107,9 @@ def import_report(result: ImportResult, directory: Path) -> Report:
         ("alliances written", f"{len(result.treaties)}"
          + (f" ({file_name(result.treaties[0].atopid or 0)} ...)" if result.treaties else "")),
         ("alliances not written", str(len(result.skipped))),
-    ), (counts,))
+    ))
     sections = [overview]
-    rejected = [(members.source, r) for r in members.rejected]
+    rejected = [(members.source, r) for r in result.rows_rejected]
     if result.alliances is not None:
         rejected += [(result.alliances.source, r) for r in result.alliances.rejected]
     if rejected:
@@ -135,12 +142,16 @@ def import_json(result: ImportResult, directory: Path) -> dict[str, Any]:
         "rows_in_alliances_not_written": result.rows_in_skipped,
         "alliances_written": [t.atopid for t in result.treaties],
         "rejected": [{"file": members.source, "line": r.line, "atopid": r.atopid,
-                      "reason": r.reason} for r in members.rejected]
+                      "reason": r.reason} for r in result.rows_rejected]
         + ([{"file": result.alliances.source, "line": r.line, "atopid": r.atopid,
              "reason": r.reason} for r in result.alliances.rejected]
            if result.alliances is not None else []),
         "not_written": [{"atopid": s.atopid, "lines": list(s.lines), "reason": s.reason}
                         for s in result.skipped],
-        "unknown_columns": [{"column": n, "name": name} for n, name in members.header.unknown],
+        "unknown_columns": [{"file": members.source, "column": n, "name": name}
+                            for n, name in members.header.unknown]
+        + ([{"file": result.alliances.source, "column": n, "name": name}
+            for n, name in result.alliances.header.unknown]
+           if result.alliances is not None else []),
         "notes": [*members.notes, *result.notes],
     }

@@ -200,18 +200,22 @@ def named_threats(treaty: Treaty) -> tuple[int, ...]:
                                for s in o.conditions.adversaries.states))
 
 
-def attackers(treaty: Treaty, on: dt.date, members: Collection[int]) -> tuple[int, ...]:
-    """The attackers of the template: a named threat (when there is one), then an unnamed state.
+def attackers(treaty: Treaty, on: dt.date, members: Collection[int]
+              ) -> tuple[tuple[int, bool], ...]:
+    """The attackers of the template, each with whether the alliance names it: a named
+    threat (when there is one), then an unnamed state.
 
     The named threat is the first one that is not a member on ``on``; the unnamed
     state the lowest COW code in the state system on ``on`` (else the lowest at all)
-    that is neither a member nor named.
+    that is neither a member nor named.  An alliance of every state has no unnamed
+    attacker (and then, without a named threat, none at all).
     """
     states = cow_states()
     named = named_threats(treaty)
-    threat = [s for s in named if s not in members][:1]
+    threat = [(s, True) for s in named if s not in members][:1]
     codes = sorted({s.code for s in states.spells} - set(members) - set(named))
-    return (*threat, next((c for c in codes if states.is_member(c, on)), codes[0]))
+    unnamed = next((c for c in codes if states.is_member(c, on)), codes[0] if codes else None)
+    return (*threat, *([] if unnamed is None else [(unnamed, False)]))
 
 
 def template_scenario(treaty: Treaty, target: int, attacker: int, on: dt.date) -> Scenario:
@@ -232,9 +236,8 @@ def instances(treaty: Treaty) -> tuple[Instance, ...]:
     on = template_date(treaty)
     members = treaty.parties_on(on)
     chosen = attackers(treaty, on, members)
-    named = len(chosen) == 2
-    return tuple(Instance(x, n, named and k == 0, template_scenario(treaty, x, n, on))
-                 for x in members for k, n in enumerate(chosen))
+    return tuple(Instance(x, n, named, template_scenario(treaty, x, n, on))
+                 for x in members for n, named in chosen)
 
 
 def instantiate(treaty: Treaty, rulebook: Rulebook) -> AllianceTemplate:
@@ -342,7 +345,8 @@ class Trend:
     rows: tuple[DecadeShares, ...]
     alliances: tuple[AllianceShares, ...]
     left_out: tuple[Treaty, ...]
-    """Alliances whose members are never two at once (no start date for the template)."""
+    """Alliances whose members are never two at once, or that leave no state to attack them
+    (no template)."""
     readings: tuple[TrendReading, ...]
     """The distinct parametric readings evaluated."""
     monte_carlo: MonteCarlo
@@ -359,7 +363,9 @@ def atop_trend(treaties: Sequence[Treaty], monte_carlo: MonteCarlo, *, rulebook:
     templates: list[AllianceTemplate] = []
     left_out: list[Treaty] = []
     for treaty in treaties:
-        if len(treaty.parties_on(template_date(treaty))) < 2:
+        on = template_date(treaty)
+        members = treaty.parties_on(on)
+        if len(members) < 2 or not attackers(treaty, on, members):
             left_out.append(treaty)
         else:
             templates.append(instantiate(treaty, rulebook))

@@ -64,7 +64,7 @@ def trend_notes(trend: Trend, provenance: Provenance) -> tuple[str, ...]:
     if trend.left_out:
         ids = ", ".join(str(t.atopid) for t in trend.left_out[:20])
         notes.append(f"{len(trend.left_out)} alliance{'s' * (len(trend.left_out) != 1)} "
-                     f"whose members never overlap left out: {ids}"
+                     f"left out (members never two at once, or no state outside to attack): {ids}"
                      + (" ..." if len(trend.left_out) > 20 else "") + ".")
     return (*notes, provenance.line())
 

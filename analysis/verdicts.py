@@ -47,6 +47,7 @@ from games.solvers.enummixed import extreme_equilibria
 from games.solvers.spe import subgame_perfect_equilibria
 from games.strategic import mixed_to_behaviour, reduced_strategic_form, unreached_infosets
 from games.symbolic import continuation_values
+from treaties.atop import imported_from_atop
 from treaties.coverage import Coverage, ObligationCoverage, coverage
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
@@ -161,7 +162,7 @@ def analyze(treaty: Treaty, scenario: Scenario, ally: int | None = None,
     params = resolve(scenario, overrides)
     chosen = ally if ally is not None else default_ally(treaty, scenario)
     cover = coverage(treaty, scenario, chosen, beneficiaries)
-    readings = _readings(cover, params, rules, with_nash)
+    readings = _readings(cover, params, rules, with_nash, not imported_from_atop(treaty))
     return Analysis(treaty, scenario, chosen, cover, params, rules.fingerprint(), readings)
 
 
@@ -172,7 +173,7 @@ def default_ally(treaty: Treaty, scenario: Scenario) -> int:
 
 
 def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
-              with_nash: bool) -> tuple[Reading, ...]:
+              with_nash: bool, escape_recorded: bool = True) -> tuple[Reading, ...]:
     deciding = cover.deciding
     if deciding is None:
         reasons = " ".join(dict.fromkeys(o.reason for o in cover.obligations if o.reason))
@@ -187,12 +188,13 @@ def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
     if deciding.status == "indeterminate":
         open_clauses = "; ".join(f"{f.clause}: {f.reason}" for f in
                                  deciding.indeterminate_clauses)
-        triggered = _triggered(deciding, params, rules, with_nash, "triggered reading")
+        triggered = _triggered(deciding, params, rules, with_nash, "triggered reading",
+                               escape_recorded)
         exempt = Reading("exempt reading", "irrelevant_exempt",
                          f"If the open clause is read against the obligation ({open_clauses}), "
                          f"{deciding.obligation} does not apply and nothing falls short.")
         return (triggered, exempt)
-    return (_triggered(deciding, params, rules, with_nash, "text"),)
+    return (_triggered(deciding, params, rules, with_nash, "text", escape_recorded),)
 
 
 def _exempt_explanation(row: ObligationCoverage) -> str:
@@ -203,7 +205,7 @@ def _exempt_explanation(row: ObligationCoverage) -> str:
 
 
 def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook,
-               with_nash: bool, label: str) -> Reading:
+               with_nash: bool, label: str, escape_recorded: bool = True) -> Reading:
     found = modifiers(row.required_help, row.escape_wording, rules)
     if not found.short:
         return Reading(label, "irrelevant_no_obligation",
@@ -225,8 +227,10 @@ def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook
     names = ", ".join(ACTION_LABELS[a].lower() for a in ACTIONS if a in found.short)
     help_text = (f"The obligation ({row.obligation}) is triggered; with help owed "
                  f"'{row.required_help}', {names} fall{'s' * (len(found.short) == 1)} short. "
-                 f"δ = {_fraction(found.delta)}" + (f" from {wording}." if wording else
-                                                    " (no escape wording)."))
+                 f"δ = {_fraction(found.delta)}" + (
+                     f" from {wording}." if wording else " (no escape wording)." if
+                     escape_recorded else " (escape wording not recorded by ATOP: an upper "
+                                          "bound on binding)."))
     threshold = threshold_eff / found.delta
     act0 = ACTION_VERBS[without.ally_action]
     act1 = ACTION_VERBS[with_cost.ally_action]

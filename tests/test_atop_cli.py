@@ -55,9 +55,10 @@ def test_import_json_report_lists_every_rejected_row(tmp_path: Path) -> None:
     assert (report["rows_read"], report["rows_rejected"],
             report["rows_in_alliances_not_written"]) == (23, 6, 1)
     assert report["alliances_written"] == [3200, 9101, 9102, 9103, 9104, 9105]
-    assert [(r["file"].endswith("members-5.1.csv"), r["line"]) for r in report["rejected"]] == [
-        (True, n) for n in range(19, 25)] + [(False, 9)]
-    assert report["unknown_columns"] == [{"column": 45, "name": "coder"}]
+    assert [(Path(r["file"]).name, r["line"]) for r in report["rejected"]] == [
+        ("members-5.1.csv", n) for n in range(19, 25)] + [("alliances-5.1.csv", 9)]
+    assert [(Path(c["file"]).name, c["column"], c["name"]) for c in report["unknown_columns"]] == [
+        ("members-5.1.csv", 45, "coder")]
     assert report["not_written"] == [{"atopid": 9106, "lines": [18],
                                       "reason": "only one member (2) has a row that parsed"}]
 
@@ -161,6 +162,8 @@ def test_compare_atop_formats(output_format: str, imported: Path, tmp_path: Path
     (("--treaties", "anzus-1951"), "--treaties with --atop"),
     (("--plot", "x.png"), "--plot with --atop"),
     (("--draws", "10", "--dist", "a=uniform(0,1)"), "--draws with --atop"),
+    (("--dist", "a=uniform(0,1)"), "--dist with --atop"),
+    (("--seed", "3"), "--seed with --atop"),
 ])
 def test_compare_atop_refuses_options_that_do_not_apply(extra: tuple[str, ...], fragment: str,
                                                          imported: Path) -> None:
@@ -184,3 +187,16 @@ def test_analyze_on_an_import_says_the_verdict_is_an_upper_bound(imported: Path)
     built_in = invoke("analyze", "--treaty", "us-philippines-1951", "--scenario",
                       "philippine-vessel-armed-attack", "--format", "json").json()
     assert built_in["coverage"]["escape_recorded"] is True
+
+
+def test_plain_compare_over_an_import_carries_the_caveat(imported: Path) -> None:
+    treaty = str(imported / "atop-9101.yaml")
+    arguments = ("compare", "--treaties", f"{treaty},us-philippines-1951", "--scenarios",
+                 "philippine-vessel-armed-attack")
+    cells = invoke(*arguments, "--format", "json").json()["cells"]
+    assert [(c["treaty"], c["escape_recorded"]) for c in cells] == [
+        ("atop-9101", False), ("us-philippines-1951", True)]
+    assert "escape wording not recorded by ATOP" in cells[0]["explanation"]
+    assert "ATOP imports (atop-9101)" in invoke(*arguments).stdout
+    drawn = invoke(*arguments, "--draws", "50", "--dist", "a=uniform(0,4)")
+    assert drawn.code == 0 and "ATOP imports (atop-9101)" in drawn.stdout

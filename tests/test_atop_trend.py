@@ -327,3 +327,23 @@ def test_trend_refuses_bad_options(directory: Path, arguments: tuple[str, ...],
 def test_trend_refuses_a_missing_or_empty_directory(tmp_path: Path) -> None:
     assert_bad_input(invoke("atop", "trend", tmp_path / "nowhere"), "DIR", "no such directory")
     assert_bad_input(invoke("atop", "trend", tmp_path), "DIR", "no atop-*.yaml")
+
+
+def test_an_alliance_of_every_state_has_no_attacker_and_is_left_out(tmp_path: Path) -> None:
+    """With every COW state a member and no threat named, no state is left to attack."""
+    codes = sorted({s.code for s in cow_states().spells})
+    rows = [{"atopid": 7000, "member": code, "yrent": 1990, "defense": 1} for code in codes]
+    (treaty,) = import_atop(member_csv(rows, tmp_path / "m.csv")).treaties
+    other = import_atop(FIXTURE / "members-4.01.csv").treaties
+    trend = run_trend([treaty, *other], {"a": Uniform(0.0, 4.0)}, 100)
+    assert [t.atopid for t in trend.left_out] == [7000]
+
+
+def test_decades_are_by_the_year_signed(tmp_path: Path) -> None:
+    """Signed in 1959 and in 1960: two decades (a year ending in 9 stays in its decade)."""
+    rows = [{"atopid": atopid, "member": m, "yrent": year, "defense": 1}
+            for atopid, year in ((7001, 1959), (7002, 1960)) for m in (2, 200)]
+    treaties = import_atop(member_csv(rows, tmp_path / "m.csv")).treaties
+    trend = run_trend(list(treaties), {"a": Uniform(0.0, 4.0)}, 100)
+    assert [(r.label, r.alliances) for r in trend.rows] == [
+        ("1950s", 1), ("1960s", 1), ("all", 2)]
