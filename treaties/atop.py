@@ -295,7 +295,7 @@ def build_treaty(atopid: int, rows: Sequence[MemberRow], alliance: AllianceRow |
         first = problems[0]
         where = ".".join(str(p) for p in first.location)
         raise UnwritableError(f"the rows do not make a valid treaty: {where}: {first.message} "
-                          f"(expected {first.expected})")
+                              f"(expected {first.expected})")
     return treaty
 
 
@@ -517,7 +517,6 @@ def write_treaties(treaties: Sequence[Treaty], directory: str | Path, *,
 def imported_from_atop(treaty: Treaty) -> bool:
     """Whether every obligation's evidence is ATOP provenance (an imported file)."""
     return all(isinstance(e, AtopEvidence) for o in treaty.obligations for e in o.evidence)
-
 
 
 def load_imports(directory: str | Path) -> tuple[Treaty, ...]:

@@ -75,7 +75,8 @@ FIELD_NAMES: Mapping[str, str] = {"non_provocation": "non_provocation",
 """The field of each condition in the report (the treaty schema's clause names)."""
 
 NOT_RECORDED: tuple[str, ...] = (
-    "escape wording", "threshold wording", "objects attacked",
+    "escape wording", "threshold wording (an import's defence pledge has threshold "
+    "armed_attack, from ATOP's definition of defence)", "objects attacked",
     "the level of help (all_means, military_aid and unspecified all match ATOP's active "
     "support)", "interpretations", "the adversary condition's allies_of and class")
 """What the diff does not compare, because ATOP does not record it."""
