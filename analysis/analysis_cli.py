@@ -78,6 +78,14 @@ DistOption = Annotated[list[str] | None, typer.Option(
     "--dist", help="A distribution name=beta(α,β) | uniform(lo,hi) | normal(μ,σ) | "
                    "truncnormal(μ,σ,lo,hi) | lognormal(μ,σ) | fixed(x) "
                    "(repeatable; with --draws).")]
+TableFormatOption = Annotated[CompareFormat | None, typer.Option(
+    "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
+                     "else table).")]
+TableOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write to this file (.txt, .json, .csv, .md or .tex) instead "
+                           "of stdout.")]
+ImportsArgument = Annotated[Path, typer.Argument(
+    metavar="DIR", help="A directory of treaty files written by tiedhands atop import.")]
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="YAML file of rules replacing the built-in ones by id "
                     "(the built-in rules: tiedhands rules show).")]
@@ -236,12 +244,8 @@ def compare_command(
         "--atop", help="Compare the treaties imported from ATOP into this directory (tiedhands "
                        "atop import) instead: one row per alliance in force, phase and ally.")
     ] = None,
-    output_format: Annotated[CompareFormat | None, typer.Option(
-        "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
-                         "else table).")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write to this file (.txt, .json, .csv, .md or .tex) instead "
-                               "of stdout.")] = None,
+    output_format: TableFormatOption = None,
+    output: TableOutputOption = None,
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(
         help="Also draw the verdicts as a heatmap (.png or .svg).")] = None,

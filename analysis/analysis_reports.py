@@ -10,8 +10,6 @@ Two kinds of cell text carry more than their characters: :class:`Styled`
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
@@ -21,7 +19,7 @@ from analysis.compare import Cell
 from analysis.models.deterrence import ACTION_LABELS, deterrence_game, numeric_game
 from analysis.parameters import DEFAULTS_SOURCE, PARAMETERS, ParameterValues
 from analysis.provenance import Provenance
-from analysis.report import Math, Report, Section, Styled, joined
+from analysis.report import Math, Report, Section, Styled, joined, records_csv
 from analysis.rules import ACTIONS, Rulebook
 from analysis.verdicts import ACTION_VERBS, Analysis, Play, Reading
 from games.extensive_form import ExtensiveFormGame
@@ -387,15 +385,7 @@ def compare_json(cells: Sequence[Cell], provenance: Provenance) -> dict[str, Any
 
 def compare_csv(cells: Sequence[Cell], provenance: Provenance) -> str:
     """CSV: a ``# provenance: …`` comment line, a header, one row per cell."""
-    buffer = io.StringIO()
-    buffer.write(f"# {provenance.line()}\n")
-    writer = csv.DictWriter(buffer, fieldnames=RECORD_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for cell in cells:
-        record = cell_record(cell)
-        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v
-                         for k, v in record.items()})
-    return buffer.getvalue()
+    return records_csv((provenance.line(),), RECORD_FIELDS, (cell_record(c) for c in cells))
 
 
 def _legend(scenarios: Sequence[str]) -> tuple[str, ...]:

@@ -15,15 +15,13 @@ condition ATOP records without its content) gives both readings:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from analysis.analysis_reports import exact_and_decimal, fraction_fields, reading_code
 from analysis.provenance import Provenance
-from analysis.report import Report, Section
+from analysis.report import Report, Section, records_csv
 from analysis.rules import Rulebook
 from analysis.verdicts import Analysis, analyze
 from treaties.atop import imported_from_atop
@@ -114,14 +112,8 @@ def row_record(row: AtopRow) -> dict[str, Any]:
 
 def atop_compare_csv(rows: Sequence[AtopRow], provenance: Provenance) -> str:
     """CSV: ``# `` comment lines (the upper-bound caveat, the provenance), a header, the rows."""
-    buffer = io.StringIO()
-    buffer.write(f"# {UPPER_BOUND_NOTE}\n# {provenance.line()}\n")
-    writer = csv.DictWriter(buffer, fieldnames=ROW_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v
-                         for k, v in row_record(row).items()})
-    return buffer.getvalue()
+    return records_csv((UPPER_BOUND_NOTE, provenance.line()), ROW_FIELDS,
+                       (row_record(r) for r in rows))
 
 
 UPPER_BOUND_NOTE = ("ATOP does not record escape wording: imported obligations have δ = 1 (the "

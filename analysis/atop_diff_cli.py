@@ -10,18 +10,23 @@ in DIR.  Disagreements are findings, not errors: the exit code is 0 either way.
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from analysis.analysis_cli import ForceOption, emit_report, refuse_existing, write_output
+from analysis.analysis_cli import (
+    ForceOption,
+    ImportsArgument,
+    TableFormatOption,
+    TableOutputOption,
+    emit_report,
+    refuse_existing,
+    write_output,
+)
 from analysis.analysis_reports import COMPARE_SUFFIXES, CompareFormat
 from analysis.cli_common import chosen_format, fail
 from analysis.provenance import corpus_hash, imports_hash
-from analysis.report import Report, Section
+from analysis.report import Report, Section, records_csv
 from games.errors import InputError
 from treaties.atop_diff import (
     NOT_RECORDED,
@@ -41,18 +46,13 @@ NOT_COMPARED_NOTE = ("Not compared, because ATOP does not record them: "
 
 
 def diff_command(
-    directory: Annotated[Path, typer.Argument(
-        metavar="DIR", help="A directory of treaty files written by tiedhands atop import.")],
+    directory: ImportsArgument,
     treaties: Annotated[list[str] | None, typer.Option(
         "--treaties", help="A treaty id or YAML file with an atopid (repeatable, or "
                            "comma-separated; default: every built-in treaty with an atopid).")
     ] = None,
-    output_format: Annotated[CompareFormat | None, typer.Option(
-        "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
-                         "else table).")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write to this file (.txt, .json, .csv, .md or .tex) instead "
-                               "of stdout.")] = None,
+    output_format: TableFormatOption = None,
+    output: TableOutputOption = None,
     force: ForceOption = False,
 ) -> None:
     """Compare each built-in treaty that has an ATOP id with its ATOP rows, field by field.
@@ -133,13 +133,8 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
 
 def diff_csv(result: DiffResult) -> str:
     """CSV: a ``# `` comment line (the counts), a header, one row per disagreement."""
-    buffer = io.StringIO()
-    buffer.write(f"# {summary_line(result)}\n")
-    writer = csv.DictWriter(buffer, fieldnames=RECORD_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for check in result.disagreements:
-        writer.writerow({k: "" if v is None else v for k, v in record(check).items()})
-    return buffer.getvalue()
+    return records_csv((summary_line(result),), RECORD_FIELDS,
+                       (record(c) for c in result.disagreements))
 
 
 def _row(check: Check) -> tuple[str, ...]:

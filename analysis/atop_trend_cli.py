@@ -18,8 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from analysis.analysis_cli import (
     DistOption,
     ForceOption,
+    ImportsArgument,
     ParamOption,
     RulesOption,
+    TableFormatOption,
+    TableOutputOption,
     check_overrides,
     distinct_outputs,
     emit_report,
@@ -49,19 +52,14 @@ from treaties.schema import Treaty
 
 
 def trend_command(
-    directory: Annotated[Path, typer.Argument(
-        metavar="DIR", help="A directory of treaty files written by tiedhands atop import.")],
+    directory: ImportsArgument,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
     dist: DistOption = None,
     param: ParamOption = None,
     rules: RulesOption = None,
-    output_format: Annotated[CompareFormat | None, typer.Option(
-        "--format", help="table, json, csv, markdown or latex (default: from the -o suffix, "
-                         "else table).")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write to this file (.txt, .json, .csv, .md or .tex) instead "
-                               "of stdout.")] = None,
+    output_format: TableFormatOption = None,
+    output: TableOutputOption = None,
     force: ForceOption = False,
     plot: Annotated[Path | None, typer.Option(
         help="Also plot the shares by decade (.png or .svg).")] = None,

@@ -7,8 +7,6 @@ distributions are the illustrative defaults), what was left out and the provenan
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +22,7 @@ from analysis.atop_trend import (
 )
 from analysis.plots import render_figure
 from analysis.provenance import Provenance
-from analysis.report import Report, Section
+from analysis.report import Report, Section, records_csv
 
 DECADE_FIELDS = ("decade", "decade_start", "alliances", "dyads", "indeterminate_dyads",
                  "share_indeterminate", "lower_mean", "lower_p5", "lower_p95", "upper_mean",
@@ -122,13 +120,8 @@ def trend_report(trend: Trend, provenance: Provenance) -> Report:
 def trend_csv(trend: Trend, provenance: Provenance) -> str:
     """CSV: ``# `` comment lines (the notes, the provenance), a header, one row per decade
     and a last row ``all``."""
-    buffer = io.StringIO()
-    buffer.writelines(f"# {line}\n" for line in trend_notes(trend, provenance))
-    writer = csv.DictWriter(buffer, fieldnames=DECADE_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in trend.rows:
-        writer.writerow({k: "" if v is None else v for k, v in decade_record(row).items()})
-    return buffer.getvalue()
+    return records_csv(trend_notes(trend, provenance), DECADE_FIELDS,
+                       (decade_record(r) for r in trend.rows))
 
 
 def plot_footnote(trend: Trend, provenance: Provenance) -> str:

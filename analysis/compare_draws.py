@@ -10,15 +10,13 @@ deters the challenge.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analysis.analysis_reports import VERDICT_CODES
 from analysis.batch_verdicts import ReadingPlan
 from analysis.provenance import Provenance
-from analysis.report import Report, Section
+from analysis.report import Report, Section, records_csv
 from analysis.rules import Rulebook
 from analysis.sampling import Distribution
 from analysis.sweep import Totals, run_sweep, setup_sweep
@@ -140,10 +138,5 @@ def shares_csv(results: Sequence[ScenarioShares], description: Sequence[str],
                provenance: Provenance) -> str:
     """CSV: ``# `` comment lines (what was drawn, the provenance), a header, one row per
     reading."""
-    buffer = io.StringIO()
-    buffer.writelines(f"# {line}\n" for line in (*description, provenance.line()))
-    writer = csv.DictWriter(buffer, fieldnames=SHARE_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for record in share_records(results):
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
-    return buffer.getvalue()
+    return records_csv((*description, provenance.line()), SHARE_FIELDS,
+                       share_records(results))

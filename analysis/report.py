@@ -8,10 +8,11 @@ everything; Markdown and LaTeX are for pasting into papers and issues.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -183,3 +184,20 @@ def _latex_column(section: Section, k: int) -> str:
     """``l`` for short cells, a wrapping ``p{…}`` column for prose."""
     prose = any(len(row[k]) > 40 for row in section.rows)
     return r"p{0.4\linewidth}" if prose else "l"
+
+
+def records_csv(comments: Sequence[str], fields: Sequence[str],
+                records: Iterable[Mapping[str, Any]]) -> str:
+    """CSV text: ``# `` comment lines, a header of ``fields``, one row per record.
+
+    None is written as an empty field and booleans as ``true``/``false``.
+    """
+    buffer = io.StringIO()
+    buffer.writelines(f"# {line}\n" for line in comments)
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v
+                         for k, v in record.items()})
+    return buffer.getvalue()
+

@@ -39,7 +39,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
@@ -201,57 +201,56 @@ def read_member_file(path: str | Path) -> ReadResult[MemberRow]:
     ------
     InputError
         When the file cannot be read at all: missing, not text, no header, a
-        required column (``atopid``, ``member``, ``yrent``) absent, a column
-        given twice, or more than :data:`MAX_ROWS` rows.
+        required column (``atopid``, ``member``, ``yrent`` and the five
+        obligation types) absent, a column given twice, a quoted field running
+        over a line break, or more than :data:`MAX_ROWS` rows.
     """
-    source = str(path)
-    records, header = _open(path, MEMBER_REQUIRED, MEMBER_USED)
-    rows: list[MemberRow] = []
-    rejected: list[Rejected] = []
-    seen: dict[tuple[int, int, int], int] = {}
+    rows, rejected, header = _read_rows(
+        path, MEMBER_REQUIRED, MEMBER_USED, _member_row,
+        lambda row: (row.atopid, row.member, row.phase),
+        lambda row: f"alliance {row.atopid}, member {row.member}, phase {row.phase}")
     blanks: dict[str, list[int]] = {}
-    for line, values in records:
-        try:
-            row = _member_row(line, values, header)
-        except _RowError as error:
-            rejected.append(Rejected(line, str(error), _atopid_or_none(values, header)))
-            continue
-        key = (row.atopid, row.member, row.phase)
-        if key in seen:
-            rejected.append(Rejected(line, f"repeats alliance {row.atopid}, member {row.member}, "
-                                           f"phase {row.phase} of line {seen[key]}", row.atopid))
-            continue
-        seen[key] = line
-        rows.append(row)
+    for row in rows:
         for column in OBLIGATION_COLUMNS:
             if row.flags[column] is None:
-                blanks.setdefault(column, []).append(line)
+                blanks.setdefault(column, []).append(row.line)
     notes = tuple(f"blank {column} read as not recorded (the promise may or may not be made) "
                   f"on line{'s' * (len(lines) > 1)} {_lines(lines)}"
                   for column, lines in blanks.items())
-    return ReadResult(source, header, tuple(rows), tuple(rejected), notes)
+    return ReadResult(str(path), header, rows, rejected, notes)
 
 
 def read_alliance_file(path: str | Path) -> ReadResult[AllianceRow]:
     """Every row of an ATOP alliance-level CSV file, parsed or rejected (see
     :func:`read_member_file` for the errors raised)."""
-    records, header = _open(path, ALLIANCE_REQUIRED, ALLIANCE_USED)
-    rows: list[AllianceRow] = []
+    rows, rejected, header = _read_rows(path, ALLIANCE_REQUIRED, ALLIANCE_USED, _alliance_row,
+                                        lambda row: row.atopid,
+                                        lambda row: f"alliance {row.atopid}")
+    return ReadResult(str(path), header, rows, rejected)
+
+
+def _read_rows(path: str | Path, required: Sequence[str], used: Sequence[str],
+               parse: Callable[[int, list[str], Header], RowT],
+               key: Callable[[RowT], Hashable], describe: Callable[[RowT], str]
+               ) -> tuple[tuple[RowT, ...], tuple[Rejected, ...], Header]:
+    """Parse every row; reject those that do not parse and those that repeat a key."""
+    records, header = _open(path, required, used)
+    rows: list[RowT] = []
     rejected: list[Rejected] = []
-    seen: dict[int, int] = {}
+    seen: dict[Hashable, int] = {}
     for line, values in records:
         try:
-            row = _alliance_row(line, values, header)
+            row = parse(line, values, header)
         except _RowError as error:
             rejected.append(Rejected(line, str(error), _atopid_or_none(values, header)))
             continue
-        if row.atopid in seen:
-            rejected.append(Rejected(line, f"repeats alliance {row.atopid} of line "
-                                           f"{seen[row.atopid]}", row.atopid))
+        if key(row) in seen:
+            rejected.append(Rejected(line, f"repeats {describe(row)} of line {seen[key(row)]}",
+                                     _atopid_or_none(values, header)))
             continue
-        seen[row.atopid] = line
+        seen[key(row)] = line
         rows.append(row)
-    return ReadResult(str(path), header, tuple(rows), tuple(rejected))
+    return tuple(rows), tuple(rejected), header
 
 
 def _lines(lines: Sequence[int]) -> str:
