@@ -369,11 +369,6 @@ def _atopid_or_none(values: list[str], header: Header) -> int | None:
     return atopid if atopid is not None and atopid > 0 else None
 
 
-def _check_width(values: list[str], header: Header) -> None:
-    if len(values) != header.width:
-        raise _RowError(f"the row has {len(values)} fields; the header has {header.width}")
-
-
 def _date(values: list[str], header: Header, year: str, month: str, day: str,
           open_ended: bool) -> ApproximateDate | None:
     """An entry (the first day it could be) or, ``open_ended``, an exit (the last day)."""
@@ -412,12 +407,19 @@ def _flag(values: list[str], header: Header, column: str) -> int | None:
     return value
 
 
-def _member_row(line: int, values: list[str], header: Header) -> MemberRow:
-    _check_width(values, header)
+def _atopid(values: list[str], header: Header) -> int:
+    """The row's alliance id, after checking that the row has the header's width."""
+    if len(values) != header.width:
+        raise _RowError(f"the row has {len(values)} fields; the header has {header.width}")
     atopid = _whole(values, header, "atopid")
     if atopid is None or atopid <= 0:
         raise _RowError("atopid is missing" if atopid is None
                         else f"atopid = {atopid} is not a positive id")
+    return atopid
+
+
+def _member_row(line: int, values: list[str], header: Header) -> MemberRow:
+    atopid = _atopid(values, header)
     member = _whole(values, header, "member")
     if member is None:
         raise _RowError("member is missing")
@@ -455,11 +457,7 @@ def _member_row(line: int, values: list[str], header: Header) -> MemberRow:
 
 
 def _alliance_row(line: int, values: list[str], header: Header) -> AllianceRow:
-    _check_width(values, header)
-    atopid = _whole(values, header, "atopid")
-    if atopid is None or atopid <= 0:
-        raise _RowError("atopid is missing" if atopid is None
-                        else f"atopid = {atopid} is not a positive id")
+    atopid = _atopid(values, header)
     begin = _date(values, header, "begyr", "begmo", "begday", open_ended=False)
     assert begin is not None
     end = _date(values, header, "endyr", "endmo", "endday", open_ended=True)
