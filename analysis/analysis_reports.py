@@ -385,7 +385,14 @@ def compare_json(cells: Sequence[Cell], provenance: Provenance) -> dict[str, Any
 
 def compare_csv(cells: Sequence[Cell], provenance: Provenance) -> str:
     """CSV: a ``# provenance: …`` comment line, a header, one row per cell."""
-    return records_csv((provenance.line(),), RECORD_FIELDS, (cell_record(c) for c in cells))
+    return records_csv((provenance.line(), *_import_caveat(cells)), RECORD_FIELDS,
+                       (cell_record(c) for c in cells))
+
+
+def _import_caveat(cells: Sequence[Cell]) -> tuple[str, ...]:
+    """The δ = 1 caveat, when some treaty was imported from ATOP."""
+    imports = list(dict.fromkeys(c.treaty.id for c in cells if imported_from_atop(c.treaty)))
+    return (f"ATOP imports ({', '.join(imports)}): {ESCAPE_NOTE}",) if imports else ()
 
 
 def _legend(scenarios: Sequence[str]) -> tuple[str, ...]:
@@ -404,13 +411,10 @@ def compare_report(cells: Sequence[Cell], provenance: Provenance) -> Report:
     for cell in cells:
         by_pair.setdefault((cell.treaty.id, cell.scenario.id), []).append(cell)
     rows = tuple((t, *(_matrix_cell(by_pair[t, s]) for s in scenarios)) for t in treaties)
-    imports = [c.treaty.id for c in cells if imported_from_atop(c.treaty)]
-    caveat = (f"ATOP imports ({', '.join(dict.fromkeys(imports))}): {ESCAPE_NOTE}",) if imports \
-        else ()
     matrix = Section(f"Verdicts: {_count(treaties, 'treaty', 'treaties')} × "
                      f"{_count(scenarios, 'scenario', 'scenarios')}",
                      ("treaty", *(str(k) for k in range(1, len(scenarios) + 1))), rows,
-                     (*_legend(scenarios), *caveat))
+                     (*_legend(scenarios), *_import_caveat(cells)))
     applicable = [c for c in cells if c.verdict != "not_applicable"]
     listed = Section("Applicable cells", ("#", "scenario", "treaty", "ally", "verdict", "a*"),
                      tuple(_applicable_row(c, scenarios) for c in applicable),

@@ -429,4 +429,10 @@ def test_cli_broken_files_in_the_directory(fixture_dir: Path) -> None:
     (fixture_dir / "atop-3260.yaml").unlink()
     (fixture_dir / "atop-3180.yaml").write_bytes((fixture_dir / "atop-9101.yaml").read_bytes())
     assert_bad_input(invoke("atop", "diff", fixture_dir), "atop-3180.yaml",
-                     "holds atopid 9101")
+                     "atopid: not a file written by tiedhands atop import")
+    (fixture_dir / "atop-3180.yaml").unlink()
+    built_in = Path(__file__).parents[1] / "treaties" / "data" / "treaties"
+    (fixture_dir / "atop-3180.yaml").write_bytes(
+        (built_in / "north-atlantic-1949.yaml").read_bytes())
+    assert_bad_input(invoke("atop", "diff", fixture_dir), "atop-3180.yaml",
+                     "evidence: not a file written by tiedhands atop import")

@@ -492,3 +492,17 @@ def test_an_unwritable_directory_is_refused_without_a_traceback(tmp_path: Path) 
         write_treaties(treaties, tmp_path / "dangling")
     with pytest.raises(InputError, match="no directory given"):
         write_treaties(treaties, "")
+
+
+def test_a_runaway_quote_in_a_large_file_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Past 128 KiB, Python's csv module gives up with a field-size error far below the
+    quote; the import names the line where the quoted field starts."""
+    rows = [{"atopid": 7000 + k // 2, "member": (2, 200)[k % 2], "yrent": 1990, "defense": 1}
+            for k in range(3000)]
+    path = member_csv(rows, tmp_path / "m.csv")
+    lines = path.read_text().splitlines()
+    lines[4] = lines[4].replace(",1990,", ',"1990,', 1)
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > 131072
+    with pytest.raises(InputError, match=r"m\.csv:5: a quoted field runs on"):
+        import_atop(path)

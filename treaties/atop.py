@@ -540,17 +540,26 @@ def load_imports(directory: str | Path) -> tuple[Treaty, ...]:
     if not files:
         raise InputError("the directory holds no atop-*.yaml file", source=str(folder),
                          field="--atop", expected="a directory written by tiedhands atop import")
-    treaties = []
-    for path in files:
-        treaty = parse_model(read_yaml(path), Treaty)
-        if path.name != file_name(treaty.atopid or 0) or not imported_from_atop(treaty):
-            raise InputError("not a file written by tiedhands atop import", source=str(path),
-                             field="atopid" if path.name != file_name(treaty.atopid or 0)
-                             else "evidence",
-                             expected="atop-<atopid>.yaml with ATOP evidence only (the "
-                                      "built-in treaties are compared with atop diff)")
-        treaties.append(treaty)
-    return tuple(treaties)
+    return tuple(load_import(path) for path in files)
+
+
+def load_import(path: str | Path) -> Treaty:
+    """One file written by :func:`write_treaties`.
+
+    Raises
+    ------
+    InputError
+        When it does not validate, its name is not ``atop-<its atopid>.yaml``, or some
+        obligation's evidence is a quote rather than ATOP provenance.
+    """
+    treaty = parse_model(read_yaml(path), Treaty)
+    misnamed = Path(path).name != file_name(treaty.atopid or 0)
+    if misnamed or not imported_from_atop(treaty):
+        raise InputError("not a file written by tiedhands atop import", source=str(path),
+                         field="atopid" if misnamed else "evidence",
+                         expected="atop-<atopid>.yaml with ATOP evidence only (the "
+                                  "built-in treaties are compared with atop diff)")
+    return treaty
 
 
 def _atopid_of(name: str) -> tuple[int, str]:

@@ -299,8 +299,11 @@ def _open(path: str | Path, required: Sequence[str],
             except StopIteration:
                 return
             except csv.Error as error:
-                raise InputError(f"the file does not parse as CSV: {error}", source=source,
-                                 line=reader.line_num) from None
+                runaway = "field larger than field limit" in str(error)
+                raise InputError(
+                    "a quoted field runs on from here (an unbalanced quote?)" if runaway
+                    else f"the row does not parse as CSV: {error}", source=source, line=start,
+                    expected="one row per line, quotes closed on the same line") from None
             line, start = start, reader.line_num + 1
             if any("\n" in v or "\r" in v for v in values):
                 raise InputError("a quoted field runs over a line break (an unbalanced quote "

@@ -46,9 +46,9 @@ from pathlib import Path
 from typing import get_args
 
 from games.errors import InputError
-from treaties.atop import IMPRECISE_NOTE, TYPES, file_name
+from treaties.atop import IMPRECISE_NOTE, TYPES, file_name, load_import
 from treaties.atop_csv import CONDITION_COLUMNS
-from treaties.load import builtin_treaties, load_treaty, parse_model
+from treaties.load import builtin_treaties, load_treaty
 from treaties.schema import (
     MILITARY_TYPES,
     UNRECORDED_CLAUSE,
@@ -61,7 +61,6 @@ from treaties.schema import (
     Treaty,
 )
 from treaties.states import cow_states
-from treaties.yaml_source import read_yaml
 
 MILITARY_HELP: frozenset[Help] = frozenset({"all_means", "military_aid", "unspecified"})
 """Help that agrees with ATOP's defence and offence pledges (active military support)."""
@@ -194,22 +193,16 @@ def atop_treaties(references: Sequence[str] | None) -> tuple[Treaty, ...]:
     return chosen
 
 
-def load_import(directory: str | Path, atopid: int) -> Treaty | None:
+def import_of(directory: str | Path, atopid: int) -> Treaty | None:
     """The treaty file ``directory/atop-<atopid>.yaml``, or None when there is none.
 
     Raises
     ------
     InputError
-        When the file does not validate, or holds another alliance.
+        When the file does not validate or is not an import (:func:`treaties.atop.load_import`).
     """
     path = Path(directory) / file_name(atopid)
-    if not path.exists():
-        return None
-    imported = parse_model(read_yaml(path), Treaty)
-    if imported.atopid != atopid:
-        raise InputError(f"the file holds atopid {imported.atopid}", source=str(path),
-                         field="atopid", expected=f"atopid {atopid}, as its name says")
-    return imported
+    return load_import(path) if path.exists() else None
 
 
 def diff_directory(directory: str | Path, treaties: Sequence[Treaty]) -> DiffResult:
@@ -219,7 +212,7 @@ def diff_directory(directory: str | Path, treaties: Sequence[Treaty]) -> DiffRes
     Raises
     ------
     InputError
-        When ``directory`` is not a directory, or a file does not load (:func:`load_import`).
+        When ``directory`` is not a directory, or a file does not load (:func:`import_of`).
     """
     folder = Path(directory)
     if not folder.is_dir():
@@ -230,7 +223,7 @@ def diff_directory(directory: str | Path, treaties: Sequence[Treaty]) -> DiffRes
     missing: list[Missing] = []
     for treaty in treaties:
         atopid = treaty.atopid or 0
-        imported = load_import(folder, atopid)
+        imported = import_of(folder, atopid)
         if imported is None:
             missing.append(Missing(treaty.id, atopid, file_name(atopid)))
         else:
