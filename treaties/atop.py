@@ -150,10 +150,10 @@ class ImportResult:
 
     @property
     def layout(self) -> str:
-        """Which ATOP layout the member file has: member-phase rows (5.1) or member rows."""
+        """Which layout the member file has: member-phase rows, or rows without a phase."""
         if "phase" in self.members.header.index:
-            return "member-phase rows (ATOP 5.x: a phase column)"
-        return "member rows without phases (ATOP 4.01 layout: each row read as phase 1)"
+            return "member-phase rows (a phase column, as in ATOP 5.1)"
+        return "member rows without a phase column (each row read as phase 1)"
 
 
 def import_atop(member_file: str | Path, alliance_file: str | Path | None = None) -> ImportResult:

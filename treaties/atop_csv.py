@@ -92,7 +92,7 @@ KNOWN_UNUSED: frozenset[str] = frozenset({
     "estmode", "phasenum", "dyad", "mem1", "mem2", "year", "ccode", "state", "stateabb",
     "begyr", "begmo", "begday", "endyr", "endmo", "endday", "wartime", "active", "conditio",
     "offcon", "defcon", "neucon", "concon", "atopally", "number", "bilatno", "multino",
-    # alliance-level provisions that the 4.01 member file repeats on every member row
+    # alliance-level provisions that member files may repeat on every row (as 4.01's does)
     "olimob", "renounce", "renounc", "milcon", "intcom", "milaid", "base", "contrib",
     "organ1", "organ2", "organ3", "ecaid", "pubsecr", "secrart", "nomicoop", "thirdcom",
     "agprois", "divgains", "compag", "nonmaint", "interv", "notaiden", "notaiden1",
