@@ -414,7 +414,9 @@ def _setups(draw: st.DrawFn) -> tuple[dict[str, Distribution], dict[str, float]]
             fixed[name] = draw(constants[name])
     for name in ("v_C", "c_C", "b", "v_A", "c_A", "c_L", "a"):
         if draw(st.booleans()):
-            dists[name] = draw(_COST)
+            # b > 0: a point mass at 0 is refused up front (check_support), not drawn
+            dists[name] = draw(_COST.filter(lambda d: not (isinstance(d, Fixed) and d.x <= 0))
+                               if REGISTRY[name].lower_open else _COST)
         elif draw(st.booleans()):
             fixed[name] = draw(st.floats(0.5, 10))
     return dists, fixed
