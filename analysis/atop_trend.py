@@ -22,8 +22,9 @@ dyad's readings are the union, over the instantiations, of its coverage's readin
 
 Readings
 --------
-A coverage is read without solving the game, as :func:`analysis.verdicts.analyze`
-does: nothing applies → ``not_applicable``; the deciding obligation is not military →
+A coverage is read without solving the game, by the same function as
+:func:`analysis.verdicts.analyze` (:func:`analysis.verdicts.classify_readings`):
+nothing applies → ``not_applicable``; the deciding obligation is not military →
 ``irrelevant_no_obligation``; exempt → ``irrelevant_exempt``; indeterminate → the
 triggered reading and ``irrelevant_exempt``; triggered → the rulebook
 (:func:`analysis.rules.modifiers`): no response falls short →
@@ -70,12 +71,12 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.batch_verdicts import GameCache, ReadingPlan, evaluate
-from analysis.rules import Action, Rulebook, modifiers
+from analysis.rules import Action, Rulebook
 from analysis.sampling import Distribution, parse_distributions
 from analysis.sweep import DEFAULT_CHUNK, DrawPoints, chunks
-from analysis.verdicts import VERDICTS, VerdictName
+from analysis.verdicts import VERDICTS, VerdictName, classify_readings
 from games.errors import InputError
-from treaties.coverage import Coverage, ObligationCoverage, coverage
+from treaties.coverage import Coverage, coverage
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
 from treaties.states import cow_states, home_region
@@ -116,27 +117,11 @@ class TrendReading:
 
 
 def classify(cover: Coverage, rulebook: Rulebook) -> tuple[TrendReading, ...]:
-    """The readings of a coverage, as :func:`analysis.verdicts.analyze` reads it, unsolved."""
-    deciding = cover.deciding
-    if deciding is None:
-        return (TrendReading("not_applicable"),)
-    if not deciding.is_military:
-        return (TrendReading("irrelevant_no_obligation"),)
-    if deciding.status == "exempt":
-        return (TrendReading("irrelevant_exempt"),)
-    triggered = _triggered(deciding, rulebook)
-    if deciding.status == "indeterminate":
-        return (triggered, TrendReading("irrelevant_exempt"))
-    return (triggered,)
-
-
-def _triggered(row: ObligationCoverage, rulebook: Rulebook) -> TrendReading:
-    found = modifiers(row.required_help, row.escape_wording, rulebook)
-    if not found.short:
-        return TrendReading("irrelevant_no_obligation")
-    if found.delta == 0:
-        return TrendReading("irrelevant_discretionary")
-    return TrendReading(None, found.short, found.delta)
+    """The readings of a coverage (:func:`analysis.verdicts.classify_readings`), unsolved."""
+    return tuple(TrendReading(kind.verdict) if kind.verdict is not None or
+                 kind.modifiers is None else
+                 TrendReading(None, kind.modifiers.short, kind.modifiers.delta)
+                 for kind in classify_readings(cover, rulebook))
 
 
 # ------------------------------------------------------------------ the template

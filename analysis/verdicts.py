@@ -172,29 +172,59 @@ def default_ally(treaty: Treaty, scenario: Scenario) -> int:
     return listed[0] if listed else treaty.party_codes[0]
 
 
-def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
-              with_nash: bool, escape_recorded: bool = True) -> tuple[Reading, ...]:
+@dataclass(frozen=True)
+class ReadingKind:
+    """One reading as coverage and the rulebook decide it, before any game is solved.
+
+    ``verdict`` is the verdict when it does not depend on the parameters, else None:
+    the obligation is triggered, some response falls short (``modifiers.short``) and a
+    share δ > 0 of the audience cost survives, so the game decides.  ``explanation``
+    is the whole explanation of a fixed verdict, or the first part (the help owed and
+    δ) of a parametric one.
+    """
+
+    reading: str
+    verdict: VerdictName | None
+    explanation: str
+    modifiers: Modifiers | None = None
+
+
+def classify_readings(cover: Coverage, rules: Rulebook,
+                      escape_recorded: bool = True) -> tuple[ReadingKind, ...]:
+    """The readings of a coverage: rules 1-4 of the verdict, or the game to solve.
+
+    An ``indeterminate`` coverage has two readings: triggered, and exempt.
+    ``escape_recorded`` is False for a treaty whose escape wording was not recorded
+    (an ATOP import), which the explanation then says.
+    """
     deciding = cover.deciding
     if deciding is None:
         reasons = " ".join(dict.fromkeys(o.reason for o in cover.obligations if o.reason))
         text = reasons or "The ally owes the belligerents nothing under this treaty."
-        return (Reading("text", "not_applicable", " ".join([text, *cover.notes])),)
+        return (ReadingKind("text", "not_applicable", " ".join([text, *cover.notes])),)
     if not deciding.is_military:
-        return (Reading("text", "irrelevant_no_obligation",
-                        f"Only {deciding.type.replace('_', '-')} is owed here "
-                        f"({deciding.obligation}); no military help is promised."),)
+        return (ReadingKind("text", "irrelevant_no_obligation",
+                            f"Only {deciding.type.replace('_', '-')} is owed here "
+                            f"({deciding.obligation}); no military help is promised."),)
     if deciding.status == "exempt":
-        return (Reading("text", "irrelevant_exempt", _exempt_explanation(deciding)),)
+        return (ReadingKind("text", "irrelevant_exempt", _exempt_explanation(deciding)),)
     if deciding.status == "indeterminate":
         open_clauses = "; ".join(f"{f.clause}: {f.reason}" for f in
                                  deciding.indeterminate_clauses)
-        triggered = _triggered(deciding, params, rules, with_nash, "triggered reading",
-                               escape_recorded)
-        exempt = Reading("exempt reading", "irrelevant_exempt",
-                         f"If the open clause is read against the obligation ({open_clauses}), "
-                         f"{deciding.obligation} does not apply and nothing falls short.")
-        return (triggered, exempt)
-    return (_triggered(deciding, params, rules, with_nash, "text", escape_recorded),)
+        return (_triggered_kind(deciding, rules, "triggered reading", escape_recorded),
+                ReadingKind("exempt reading", "irrelevant_exempt",
+                            f"If the open clause is read against the obligation "
+                            f"({open_clauses}), {deciding.obligation} does not apply and "
+                            f"nothing falls short."))
+    return (_triggered_kind(deciding, rules, "text", escape_recorded),)
+
+
+def _readings(cover: Coverage, params: ParameterValues, rules: Rulebook,
+              with_nash: bool, escape_recorded: bool = True) -> tuple[Reading, ...]:
+    return tuple(
+        Reading(kind.reading, kind.verdict, kind.explanation, kind.modifiers)
+        if kind.verdict is not None else _solved(kind, params, with_nash)
+        for kind in classify_readings(cover, rules, escape_recorded))
 
 
 def _exempt_explanation(row: ObligationCoverage) -> str:
@@ -204,18 +234,32 @@ def _exempt_explanation(row: ObligationCoverage) -> str:
             f"text. " + " ".join(clauses))
 
 
-def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook,
-               with_nash: bool, label: str, escape_recorded: bool = True) -> Reading:
+def _triggered_kind(row: ObligationCoverage, rules: Rulebook, label: str,
+                    escape_recorded: bool) -> ReadingKind:
     found = modifiers(row.required_help, row.escape_wording, rules)
     if not found.short:
-        return Reading(label, "irrelevant_no_obligation",
-                       f"The help owed ({row.required_help}) leaves every response compliant "
-                       f"(rule {found.help_rule}).", found)
+        return ReadingKind(label, "irrelevant_no_obligation",
+                           f"The help owed ({row.required_help}) leaves every response "
+                           f"compliant (rule {found.help_rule}).", found)
     wording = "; ".join(f'"{e.phrase}" ({e.rule}, ×{e.delta})' for e in found.escapes)
     if found.delta == 0:
-        return Reading(label, "irrelevant_discretionary",
-                       f"The obligation is triggered, but its escape wording leaves none of "
-                       f"the audience cost: {wording}.", found)
+        return ReadingKind(label, "irrelevant_discretionary",
+                           f"The obligation is triggered, but its escape wording leaves none "
+                           f"of the audience cost: {wording}.", found)
+    names = ", ".join(ACTION_LABELS[a].lower() for a in ACTIONS if a in found.short)
+    help_text = (f"The obligation ({row.obligation}) is triggered; with help owed "
+                 f"'{row.required_help}', {names} fall{'s' * (len(found.short) == 1)} short. "
+                 f"δ = {_fraction(found.delta)}" + (
+                     f" from {wording}." if wording else " (no escape wording)." if
+                     escape_recorded else " (escape wording not recorded by ATOP: an upper "
+                                          "bound on binding)."))
+    return ReadingKind(label, None, help_text, found)
+
+
+def _solved(kind: ReadingKind, params: ParameterValues, with_nash: bool) -> Reading:
+    """A parametric reading, solved at ``params``: rules 5-7 of the verdict."""
+    found = kind.modifiers
+    assert found is not None
     a_eff = found.delta * params["a"]
     game = deterrence_game(found.short)
     values = {k: v for k, v in params.values.items() if k != "a"}
@@ -224,13 +268,6 @@ def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook
     threshold_eff = threshold_effective(game, values, without.presses_on, found.short)
     latex = threshold_latex(game, without.presses_on, found.short)
     nash = nash_check(numeric_game(game, values, a_eff), with_cost) if with_nash else None
-    names = ", ".join(ACTION_LABELS[a].lower() for a in ACTIONS if a in found.short)
-    help_text = (f"The obligation ({row.obligation}) is triggered; with help owed "
-                 f"'{row.required_help}', {names} fall{'s' * (len(found.short) == 1)} short. "
-                 f"δ = {_fraction(found.delta)}" + (
-                     f" from {wording}." if wording else " (no escape wording)." if
-                     escape_recorded else " (escape wording not recorded by ATOP: an upper "
-                                          "bound on binding)."))
     threshold = threshold_eff / found.delta
     act0 = ACTION_VERBS[without.ally_action]
     act1 = ACTION_VERBS[with_cost.ally_action]
@@ -246,8 +283,8 @@ def _triggered(row: ObligationCoverage, params: ParameterValues, rules: Rulebook
         verdict = "insufficient"
         because = (f"Even with a_eff = {_fraction(a_eff)} the ally would {act1}; it would need "
                    f"a ≥ {_fraction(threshold)}.")
-    return Reading(label, verdict, f"{help_text} {because}", found, without, with_cost,
-                   threshold, threshold_eff, latex, nash)
+    return Reading(kind.reading, verdict, f"{kind.explanation} {because}", found, without,
+                   with_cost, threshold, threshold_eff, latex, nash)
 
 
 def _fraction(value: Fraction) -> str:
