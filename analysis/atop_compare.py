@@ -61,16 +61,25 @@ def atop_phase(phase: str) -> int | str:
     return int(number) if number.isdigit() else phase
 
 
-def in_force(treaty: Treaty, scenario: Scenario) -> str | None:
-    """The phase(s) of the treaty in force on the scenario's date (``+``-joined), else None."""
-    phases = [p.id for p in treaty.phases if p.in_force(scenario.date)]
-    return "+".join(phases) if phases else None
+def phases_in_force(treaty: Treaty, scenario: Scenario) -> tuple[Treaty, ...]:
+    """The treaty cut to each phase in force on the scenario's date (usually one).
+
+    ATOP's phases should not overlap; when an import's do (its notes say so), each
+    phase in force gives its own row: the treaty with only that phase and the
+    obligations that hold in it.
+    """
+    return tuple(treaty.model_copy(update={
+        "phases": (phase,),
+        "obligations": tuple(o for o in treaty.obligations
+                             if o.phases is None or phase.id in o.phases)})
+        for phase in treaty.phases if phase.in_force(scenario.date))
 
 
 def compare_atop(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
                  overrides: Sequence[str] = (), *, rulebook: Rulebook,
                  progress: Callable[[], None] | None = None) -> list[AtopRow]:
-    """Every alliance in force at each scenario's date, for each listed ally that is a member.
+    """Every alliance in force at each scenario's date, for each listed ally that is a
+    member, one row per phase in force.
 
     ``progress`` is called once per scenario and treaty.
     """
@@ -78,11 +87,11 @@ def compare_atop(treaties: Sequence[Treaty], scenarios: Sequence[Scenario],
     for scenario in scenarios:
         allies = list(dict.fromkeys(a.ally for a in scenario.allies))
         for treaty in treaties:
-            phase = in_force(treaty, scenario)
-            members = treaty.parties_on(scenario.date) if phase is not None else ()
-            for ally in (a for a in allies if a in members):
-                rows.append(AtopRow(scenario, treaty, phase or "", analyze(
-                    treaty, scenario, ally, overrides, rulebook=rulebook, with_nash=False)))
+            members = treaty.parties_on(scenario.date)
+            for phase in phases_in_force(treaty, scenario):
+                for ally in (a for a in allies if a in members):
+                    rows.append(AtopRow(scenario, treaty, phase.phases[0].id, analyze(
+                        phase, scenario, ally, overrides, rulebook=rulebook, with_nash=False)))
             if progress is not None:
                 progress()
     return rows
@@ -97,7 +106,7 @@ def row_record(row: AtopRow) -> dict[str, Any]:
     threshold = fraction_fields("threshold", first.threshold)
     return {
         "scenario": row.scenario.id, "atopid": row.treaty.atopid,
-        "phase": "+".join(str(atop_phase(p)) for p in row.phase.split("+")),
+        "phase": atop_phase(row.phase),
         "ally": analysis.ally, "ally_abbrev": cow_states().abbreviation(analysis.ally),
         "beneficiaries": " ".join(map(str, analysis.coverage.beneficiaries)),
         "coverage": analysis.coverage.status, "verdict": analysis.verdict,
@@ -125,7 +134,7 @@ def atop_compare_report(rows: Sequence[AtopRow], scenarios: Sequence[Scenario],
     """The rows as a table, with per-scenario counts, the caveat and the provenance."""
     listed = tuple(
         (r.scenario.id, str(r.treaty.atopid),
-         "+".join(str(atop_phase(p)) for p in r.phase.split("+")),
+         str(atop_phase(r.phase)),
          f"{cow_states().abbreviation(r.analysis.ally)} ({r.analysis.ally})",
          r.analysis.coverage.status.replace("_", " "),
          "/".join(reading_code(x) for x in r.analysis.readings),

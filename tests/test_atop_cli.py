@@ -20,6 +20,7 @@ import pytest
 from analysis.atop_compare import ROW_FIELDS, compare_atop, row_record
 from analysis.rules import builtin_rulebook
 from tests.test_analysis_cli import assert_bad_input, assert_parses, invoke
+from tests.test_atop_import import member_csv
 from treaties.atop import load_imports
 from treaties.load import load_scenario
 
@@ -126,11 +127,11 @@ def test_compare_atop_only_alliances_in_force_where_the_ally_is_a_member(
     keys = [(r["scenario"], r["atopid"], r["phase"], r["ally"]) for r in records]
     # 1962: only 3200 (1950-1979) has the USSR (365); 9103 (1941-45) is over.
     # 2024: 9101 (phase 2, from 1960) and 9105 have the USA; 3200 ended in 1979.
-    assert keys == [("sino-indian-1962", 3200, "1", 365),
-                    ("second-thomas-shoal-2024", 9101, "2", 2),
-                    ("second-thomas-shoal-2024", 9105, "1", 2),
-                    ("philippine-vessel-armed-attack", 9101, "2", 2),
-                    ("philippine-vessel-armed-attack", 9105, "1", 2)]
+    assert keys == [("sino-indian-1962", 3200, 1, 365),
+                    ("second-thomas-shoal-2024", 9101, 2, 2),
+                    ("second-thomas-shoal-2024", 9105, 1, 2),
+                    ("philippine-vessel-armed-attack", 9101, 2, 2),
+                    ("philippine-vessel-armed-attack", 9105, 1, 2)]
     by_key = {(r["scenario"], r["atopid"]): r for r in records}
     # An armed attack on a Philippine vessel: the US pledge (location unrecorded) is open,
     # so both readings; δ = 1 and a = 2 ≥ a* = 6/5 bind under the triggered one.
@@ -200,3 +201,24 @@ def test_plain_compare_over_an_import_carries_the_caveat(imported: Path) -> None
     assert "ATOP imports (atop-9101)" in invoke(*arguments).stdout
     drawn = invoke(*arguments, "--draws", "50", "--dist", "a=uniform(0,4)")
     assert drawn.code == 0 and "ATOP imports (atop-9101)" in drawn.stdout
+
+
+def test_overlapping_phases_give_one_row_each(tmp_path: Path) -> None:
+    """Phase 2 starts before phase 1 ends: in the overlap, one row per phase, each
+    analysed with that phase's obligations only (phase 1: defence; phase 2: consultation)."""
+    rows = [{"atopid": 7000, "member": m, "yrent": 1990, "yrexit": 2010, "moexit": 1,
+             "dayexit": 1, "defense": 1} for m in (2, 366)]
+    rows += [{"atopid": 7000, "member": m, "yrent": 2000, "phase": 2, "consul": 1}
+             for m in (2, 366)]
+    directory = tmp_path / "atop"
+    assert invoke("atop", "import", member_csv(rows, tmp_path / "m.csv"), "-o",
+                  directory).code == 0
+    scenario = Path(__file__).parents[1] / "treaties" / "data" / "scenarios"
+    text = (scenario / "baltic-armed-attack.yaml").read_text()
+    moved = tmp_path / "baltic-2005.yaml"
+    moved.write_text(text.replace("2026-06-01", "2005-06-01"))
+    records = invoke("compare", "--atop", directory, "--scenario", moved,
+                     "--format", "json").json()["rows"]
+    assert [(r["phase"], r["verdict"]) for r in records] == [
+        (1, "binding"), (2, "irrelevant_no_obligation")]
+
