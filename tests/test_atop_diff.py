@@ -39,8 +39,8 @@ from treaties.schema import Treaty
 FIXTURE = Path(__file__).parent / "data" / "atop"
 MEMBERS, ALLIANCES = FIXTURE / "members-5.1.csv", FIXTURE / "alliances-5.1.csv"
 ALLIANCE_COLUMNS = ("atopid", "begyr", "begmo", "begday", "endyr", "endmo", "endday")
-UNKNOWN_DAY = ("; the import's notes say some ATOP month or day is unknown and read as the "
-               "first of the year or month")
+UNKNOWN_DAY = ("; the import's notes say some ATOP month or day is unknown (an entry is "
+               "read as the first day it could be, an exit as the last)")
 
 Record = tuple[str, int | None, str, str, str]
 """(field, member, corpus value, ATOP value, note) of one disagreement."""

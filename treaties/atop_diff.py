@@ -295,9 +295,10 @@ def _date_check(pair: _Pair, field: str, member: int | None, corpus: dt.date | N
     if corpus == atop:
         return pair.check(field, member, _day(corpus), _day(atop), True)
     note = _date_note(corpus, atop)
-    if atop is not None and atop.day == 1 and IMPRECISE_NOTE in (pair.atop.notes or ""):
-        note += ("; the import's notes say some ATOP month or day is unknown and read as the "
-                 "first of the year or month")
+    edge = atop is not None and (atop.day == 1 or (atop + dt.timedelta(days=1)).day == 1)
+    if edge and IMPRECISE_NOTE in (pair.atop.notes or ""):
+        note += ("; the import's notes say some ATOP month or day is unknown (an entry is "
+                 "read as the first day it could be, an exit as the last)")
     return pair.check(field, member, _day(corpus), _day(atop), False, note)
 
 
