@@ -32,14 +32,14 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.models.deterrence import A_EFF, ALLY_NODE, deterrence_game
+from analysis.parameters import resolve
 from analysis.rules import ACTIONS, Action, Rulebook, builtin_rulebook
-from analysis.verdicts import VERDICTS, VerdictName, analyze
+from analysis.verdicts import VERDICTS, VerdictName, classify_readings
 from games.batch import BatchSolution, BatchTree
+from treaties.atop import imported_from_atop
+from treaties.coverage import coverage
 from treaties.scenario import Scenario
 from treaties.schema import Treaty
-
-PARAMETRIC: tuple[VerdictName, ...] = ("irrelevant_credible_anyway", "binding", "insufficient")
-"""The verdicts that depend on the parameters."""
 
 _CODE = {name: np.int8(k) for k, name in enumerate(VERDICTS)}
 
@@ -76,11 +76,13 @@ def plan_readings(treaties: Sequence[Treaty], scenario: Scenario, ally: int | No
 
     As in :func:`analysis.compare.compare`, a treaty none of whose parties is a
     listed ally gives one ``not_applicable`` plan.  ``base`` is any valid
-    parameter point (the verdict is classified there; which readings are
-    parametric does not depend on it).  ``beneficiaries`` are the belligerents the
-    ally is analysed for (default: from the scenario).
+    parameter point (checked; which readings are parametric does not depend on it,
+    so no game is solved here: :func:`analysis.verdicts.classify_readings`).
+    ``beneficiaries`` are the belligerents the ally is analysed for (default: from
+    the scenario).
     """
     rules = rulebook or builtin_rulebook()
+    resolve(scenario, dict(base or {}))  # a valid point, as the verdicts need one
     plans = []
     for treaty in treaties:
         allies = ([ally] if ally is not None else list(dict.fromkeys(
@@ -88,16 +90,13 @@ def plan_readings(treaties: Sequence[Treaty], scenario: Scenario, ally: int | No
         if not allies:
             plans.append(ReadingPlan(treaty.id, None, "text", "not_applicable"))
         for chosen in allies:
-            result = analyze(treaty, scenario, chosen, dict(base or {}), rulebook=rules,
-                             with_nash=False, beneficiaries=beneficiaries)
-            for reading in result.readings:
-                found = reading.modifiers
+            cover = coverage(treaty, scenario, chosen, beneficiaries)
+            for kind in classify_readings(cover, rules, not imported_from_atop(treaty)):
+                found = kind.modifiers
                 short = found.short if found is not None else frozenset()
-                delta = found.delta if found is not None else Fraction(0)
-                parametric = reading.verdict in PARAMETRIC
-                plans.append(ReadingPlan(treaty.id, chosen, reading.reading,
-                                         None if parametric else reading.verdict, short,
-                                         delta if parametric else Fraction(0)))
+                delta = found.delta if found is not None and kind.verdict is None else 0
+                plans.append(ReadingPlan(treaty.id, chosen, kind.reading, kind.verdict, short,
+                                         Fraction(delta)))
     return plans
 
 
